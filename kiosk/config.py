@@ -1,0 +1,510 @@
+"""Reading and validating `config.toml`.
+
+Every problem is collected, not just the first, so an ops person fixing a config for 300 stores
+sees them all at once: one line each, naming the key (`[store] timezone: ...`). Relative paths
+resolve against the config file's folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sync.spec import FEED_KINDS, FeedSpec, FetchOptions, HttpAuth
+
+ROTATING_SCREENS: tuple[str, ...] = (
+    "scoreboard",
+    "comments",
+    "celebration",
+    "messages",
+    "leaderboard",
+)
+# `entry` is opened by touch, never rotated; `kiosk screenshot` still renders it.
+ALL_SCREENS: tuple[str, ...] = (*ROTATING_SCREENS, "entry")
+DEFAULT_SCREEN_SECONDS: dict[str, float] = {
+    "scoreboard": 20,
+    "comments": 15,
+    "celebration": 12,
+    "messages": 15,
+    "leaderboard": 12,
+}
+CONFIG_ENV = "KIOSK_CONFIG"
+
+
+class ConfigError(Exception):
+    """The config cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    id: str
+    name: str
+    timezone: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The store's calendar date at `now` (default: the current time)."""
+        moment = now if now is not None else dt.datetime.now(dt.UTC)
+        return moment.astimezone(self.tz).date()
+
+
+@dataclass(frozen=True)
+class ScreenSlot:
+    name: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    stale_after_minutes: float = 120
+    transition_ms: int = 400
+    cursor_hide_seconds: float = 3
+    # Fraction of the rotation a page change may take is not configurable: pages split the
+    # screen's seconds evenly.
+
+
+@dataclass(frozen=True)
+class LeaderboardConfig:
+    metric: str | None = None  # None: the first financial metric of the catalog
+    period: str = "month"
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    start_delay_seconds: float = 5  # first pull shortly after start
+    jitter_seconds: float = 60  # spread a fleet's polls so HQ is not hit at once
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    dir: Path
+    level: str = "INFO"
+    max_megabytes: float = 5
+    backups: int = 3
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    store: StoreConfig
+    database_path: Path
+    feeds: tuple[FeedSpec, ...]
+    screens: tuple[ScreenSlot, ...]
+    display: DisplayConfig
+    leaderboard: LeaderboardConfig
+    sync: SyncConfig
+    logging: LoggingConfig
+    demo_feeds_dir: Path | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def default_config_path(explicit: str | None) -> Path:
+    """`--config`, then `$KIOSK_CONFIG`, then `./config.toml`."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    return Path("config.toml")
+
+
+# --- the validator ------------------------------------------------------------------------
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.lines.append(f"{where}: {message}")
+
+
+_MISSING = object()
+
+
+class _Section:
+    """Typed access to one TOML table that records problems instead of raising."""
+
+    def __init__(self, data: Any, where: str, problems: _Problems) -> None:
+        self.where = where
+        self.problems = problems
+        if not isinstance(data, dict):
+            problems.add(where, f"must be a table, not {_type_name(data)}")
+            data = {}
+        self.data: dict[str, Any] = data
+        self.used: set[str] = set()
+
+    def _get(self, key: str) -> Any:
+        self.used.add(key)
+        return self.data.get(key, _MISSING)
+
+    def _bad(self, key: str, message: str) -> None:
+        self.problems.add(f"{self.where} {key}", message)
+
+    def string(self, key: str, default: Any = _MISSING, *, allow_empty: bool = False) -> Any:
+        value = self._get(key)
+        if value is _MISSING:
+            if default is _MISSING:
+                self._bad(key, "is required")
+                return None
+            return default
+        if not isinstance(value, str):
+            self._bad(key, f"must be a string, not {_type_name(value)}")
+            return None if default is _MISSING else default
+        if not allow_empty and not value.strip():
+            self._bad(key, "must not be empty")
+            return None if default is _MISSING else default
+        return value
+
+    def number(
+        self,
+        key: str,
+        default: float,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        integer: bool = False,
+    ) -> Any:
+        value = self._get(key)
+        if value is _MISSING:
+            return default
+        ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok_type:
+            kind = "an integer" if integer else "a number"
+            self._bad(key, f"must be {kind}, not {_type_name(value)}")
+            return default
+        if minimum is not None and value < minimum:
+            self._bad(key, f"must be at least {minimum:g}, not {value}")
+            return default
+        if maximum is not None and value > maximum:
+            self._bad(key, f"must be at most {maximum:g}, not {value}")
+            return default
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self._get(key)
+        if value is _MISSING:
+            return default
+        if not isinstance(value, bool):
+            self._bad(key, f"must be true or false, not {_type_name(value)}")
+            return default
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> Any:
+        value = self.string(key, default)
+        if value is None or value is default:
+            return value
+        if value not in choices:
+            self._bad(key, f"must be one of {', '.join(choices)}, not {value!r}")
+            return None if default is _MISSING else default
+        return value
+
+    def finish(self) -> None:
+        for key in self.data:
+            if key not in self.used:
+                self.problems.add(f"{self.where} {key}", "unknown key")
+
+
+def _type_name(value: object) -> str:
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _resolve_path(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def _resolve_feed_url(base: Path, raw: str, where: str, problems: _Problems) -> str | None:
+    """A local path (made absolute), or a checked http(s) / file URL."""
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.hostname:
+            problems.add(where, f"{raw!r} is not a valid URL: it has no host")
+            return None
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            problems.add(where, f"{raw!r} is not a valid URL: bad port")
+            return None
+        return raw
+    if scheme == "file":
+        local = unquote(parts.path)
+        if parts.netloc and parts.netloc != "localhost":
+            problems.add(where, f"{raw!r}: file URLs must be local (file:///path)")
+            return None
+        return str(_resolve_path(base, local))
+    if len(scheme) > 1:  # a one-letter "scheme" is a Windows drive
+        problems.add(
+            where,
+            f"{raw!r}: unsupported URL scheme {scheme!r} (use a path, file:, http: or https:)",
+        )
+        return None
+    return str(_resolve_path(base, raw))
+
+
+def _secret(section: _Section, key: str, problems: _Problems) -> str | None:
+    """`key` from the config, or from the environment variable named by `key_env`."""
+    direct = section.string(key, None)
+    env_name = section.string(f"{key}_env", None)
+    if direct is not None and env_name is not None:
+        section._bad(key, f"give either {key} or {key}_env, not both")
+        return None
+    if env_name is not None:
+        value = os.environ.get(env_name)
+        if not value:
+            # Name the variable, never a value.
+            section._bad(f"{key}_env", f"environment variable {env_name} is not set")
+            return None
+        return value
+    return direct
+
+
+def _fetch_options(section: _Section, base: FetchOptions, config_dir: Path) -> FetchOptions:
+    ca = section.string("ca_bundle", None)
+    ca_path = None
+    if ca is not None:
+        resolved = _resolve_path(config_dir, ca)
+        if not resolved.is_file():
+            section._bad("ca_bundle", f"file {str(resolved)!r} does not exist")
+        ca_path = str(resolved)
+    return FetchOptions(
+        connect_timeout_s=section.number(
+            "connect_timeout_seconds", base.connect_timeout_s, minimum=0.1, maximum=600
+        ),
+        read_timeout_s=section.number(
+            "read_timeout_seconds", base.read_timeout_s, minimum=0.1, maximum=600
+        ),
+        deadline_s=section.number("deadline_seconds", base.deadline_s, minimum=0.5, maximum=3600),
+        max_bytes=int(
+            section.number("max_megabytes", base.max_bytes / 2**20, minimum=0.001, maximum=4096)
+            * 2**20
+        ),
+        retries=section.number("retries", base.retries, minimum=0, maximum=20, integer=True),
+        backoff_s=section.number("backoff_seconds", base.backoff_s, minimum=0, maximum=600),
+        retry_after_max_s=section.number(
+            "retry_after_max_seconds", base.retry_after_max_s, minimum=0, maximum=3600
+        ),
+        ca_bundle=ca_path or base.ca_bundle,
+    )
+
+
+def parse_config(data: Mapping[str, Any], path: Path) -> Config:
+    """Validate a parsed TOML document; raise ConfigError listing every problem."""
+    problems = _Problems()
+    config_dir = path.resolve().parent
+    known = {
+        "store",
+        "database",
+        "display",
+        "leaderboard",
+        "sync",
+        "logging",
+        "feeds",
+        "screens",
+        "demo",
+    }
+    for key in data:
+        if key not in known:
+            problems.add(f"[{key}]", "unknown section")
+
+    # [store]
+    if "store" not in data:
+        problems.add("[store]", "section is required (with id, name and timezone)")
+    store_s = _Section(data.get("store", {}), "[store]", problems)
+    store_id = store_s.string("id")
+    store_name = store_s.string("name", store_id or "")
+    timezone = store_s.string("timezone")
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            store_s._bad(
+                "timezone", f"{timezone!r} is not a known time zone (e.g. America/Chicago)"
+            )
+            timezone = None
+    store_s.finish()
+
+    # [database]
+    db_s = _Section(data.get("database", {}), "[database]", problems)
+    db_path = _resolve_path(config_dir, db_s.string("path", "var/kiosk.db"))
+    db_s.finish()
+
+    # [display]
+    disp_s = _Section(data.get("display", {}), "[display]", problems)
+    display = DisplayConfig(
+        stale_after_minutes=disp_s.number("stale_after_minutes", 120, minimum=1),
+        transition_ms=disp_s.number("transition_ms", 400, minimum=0, maximum=5000, integer=True),
+        cursor_hide_seconds=disp_s.number("cursor_hide_seconds", 3, minimum=0),
+    )
+    disp_s.finish()
+
+    # [leaderboard]
+    lb_s = _Section(data.get("leaderboard", {}), "[leaderboard]", problems)
+    leaderboard = LeaderboardConfig(
+        metric=lb_s.string("metric", None),
+        period=lb_s.choice("period", ("day", "week", "month"), "month"),
+    )
+    lb_s.finish()
+
+    # [sync]
+    sync_s = _Section(data.get("sync", {}), "[sync]", problems)
+    sync = SyncConfig(
+        start_delay_seconds=sync_s.number("start_delay_seconds", 5, minimum=0, maximum=3600),
+        jitter_seconds=sync_s.number("jitter_seconds", 60, minimum=0, maximum=3600),
+    )
+    fetch_defaults = _fetch_options(sync_s, FetchOptions(), config_dir)
+    sync_s.finish()
+
+    # [logging]
+    log_s = _Section(data.get("logging", {}), "[logging]", problems)
+    logging_cfg = LoggingConfig(
+        dir=_resolve_path(config_dir, log_s.string("dir", "var/log")),
+        level=log_s.choice("level", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+        max_megabytes=log_s.number("max_megabytes", 5, minimum=0.1, maximum=1024),
+        backups=log_s.number("backups", 3, minimum=0, maximum=100, integer=True),
+    )
+    log_s.finish()
+
+    # [demo]
+    demo_dir = None
+    if "demo" in data:
+        demo_s = _Section(data["demo"], "[demo]", problems)
+        raw = demo_s.string("feeds_dir", None)
+        demo_dir = _resolve_path(config_dir, raw) if raw else None
+        demo_s.finish()
+
+    feeds = _parse_feeds(data.get("feeds", []), config_dir, fetch_defaults, problems)
+    screens = _parse_screens(data.get("screens", _MISSING), problems)
+
+    if problems.lines:
+        raise ConfigError(problems.lines)
+    return Config(
+        path=path.resolve(),
+        store=StoreConfig(id=store_id, name=store_name, timezone=timezone),
+        database_path=db_path,
+        feeds=tuple(feeds),
+        screens=tuple(screens),
+        display=display,
+        leaderboard=leaderboard,
+        sync=sync,
+        logging=logging_cfg,
+        demo_feeds_dir=demo_dir,
+    )
+
+
+def _parse_feeds(
+    raw: Any, config_dir: Path, fetch_defaults: FetchOptions, problems: _Problems
+) -> list[FeedSpec]:
+    if not isinstance(raw, list):
+        problems.add("[[feeds]]", f"must be an array of tables, not {_type_name(raw)}")
+        return []
+    feeds: list[FeedSpec] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw, start=1):
+        label = item.get("name") if isinstance(item, dict) else None
+        where = f"[[feeds]] #{index}" + (f" ({label!r})" if isinstance(label, str) else "")
+        s = _Section(item, where, problems)
+        name = s.string("name")
+        if name is not None:
+            if name in seen:
+                s._bad("name", f"{name!r} is used by another feed; feed names must be unique")
+            seen.add(name)
+        kind = s.choice("kind", FEED_KINDS)
+        raw_url = s.string("url")
+        url = _resolve_feed_url(config_dir, raw_url, f"{where} url", problems) if raw_url else None
+        fmt = s.choice("format", ("csv", "json"), None)
+        decimal = s.choice("decimal", (".", ","), ".")
+        every = s.number("every_minutes", 15, minimum=0.1, maximum=7 * 24 * 60)
+        token = _secret(s, "token", problems)
+        username = s.string("username", None)
+        password = _secret(s, "password", problems)
+        if password is not None and username is None:
+            s._bad("password", "needs a username")
+        if token is not None and username is not None:
+            s._bad("token", "give either a bearer token or a username and password, not both")
+        fetch = _fetch_options(s, fetch_defaults, config_dir)
+        s.finish()
+        if None in (name, kind, url):
+            continue
+        auth = None
+        if token or username:
+            auth = HttpAuth(bearer_token=token, username=username, password=password)
+        feeds.append(
+            FeedSpec(
+                name=name,
+                kind=kind,
+                url=url,
+                format=fmt,
+                decimal=decimal,
+                every_minutes=float(every),
+                auth=auth,
+                fetch=fetch,
+            )
+        )
+    return feeds
+
+
+def _parse_screens(raw: Any, problems: _Problems) -> list[ScreenSlot]:
+    if raw is _MISSING:
+        return [ScreenSlot(name, seconds) for name, seconds in DEFAULT_SCREEN_SECONDS.items()]
+    if not isinstance(raw, list) or not raw:
+        problems.add("[[screens]]", "must be a non-empty array of tables")
+        return []
+    screens: list[ScreenSlot] = []
+    for index, item in enumerate(raw, start=1):
+        s = _Section(item, f"[[screens]] #{index}", problems)
+        name = s.string("name")
+        if name == "entry":
+            s._bad("name", "'entry' opens by touch and cannot be in the rotation")
+            name = None
+        elif name is not None and name not in ROTATING_SCREENS:
+            s._bad("name", f"unknown screen {name!r} (one of {', '.join(ROTATING_SCREENS)})")
+            name = None
+        seconds = s.number(
+            "seconds", DEFAULT_SCREEN_SECONDS.get(name or "", 15), minimum=1, maximum=3600
+        )
+        s.finish()
+        if name is not None:
+            screens.append(ScreenSlot(name, float(seconds)))
+    return screens
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the config file at `path`."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: config file not found"]) from None
+    except IsADirectoryError:
+        raise ConfigError([f"{path}: is a folder, not a config file"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
+    try:
+        return parse_config(data, path)
+    except ConfigError as exc:
+        raise ConfigError([f"{path}: {line}" for line in exc.problems]) from None

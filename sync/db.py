@@ -1,0 +1,111 @@
+"""Opening the local SQLite database: engine, PRAGMAs, migrations, the session factory.
+
+Durability choice: WAL with `synchronous=FULL`. In WAL mode FULL syncs the log on every commit,
+so a manager's saved number survives a power cut right after "saved" appears; NORMAL could lose
+the last commits (never corrupt the file). Commits here are few (one per feed pull, one per
+manager save), so the extra fsync costs nothing anyone notices.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest migration. Checked before importing Alembic, so a start-up on an up-to-date
+# database does not pay for Alembic's import; tests assert it matches the migration scripts.
+HEAD_REVISION = "0001_initial"
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Python 3.11's sqlite3 has no `autocommit` attribute; isolation_level=None lets the
+    # PRAGMAs run outside a transaction, then pysqlite's own handling is turned off for good
+    # so SQLAlchemy's "begin" event below controls transactions.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _on_begin(conn: Any) -> None:
+    # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
+    # one failing with "database is locked" when it upgrades a read lock half-way.
+    write = conn.get_execution_options().get(_WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+_WRITE_OPTION = "kiosk_write"
+
+
+def make_engine(path: Path | str) -> Engine:
+    """An engine on the SQLite file at `path`, creating its folder; no schema work."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        has_table = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        ).first()
+        if not has_table:
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic (a no-op when already at head)."""
+    if revision == "head" and current_revision(engine) == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    log.info("database schema upgraded to %s", revision)
+
+
+@dataclass(frozen=True)
+class Database:
+    """The kiosk database: `read()` sessions for queries, `write()` sessions for changes."""
+
+    engine: Engine
+    read: sessionmaker[Session]
+    write: sessionmaker[Session]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> Database:
+    """The kiosk database at `path`, created if missing and migrated to the newest schema."""
+    engine = make_engine(path)
+    if migrate:
+        upgrade(engine)
+    writer = engine.execution_options(**{_WRITE_OPTION: True})
+    return Database(
+        engine=engine,
+        read=sessionmaker(engine, expire_on_commit=False),
+        write=sessionmaker(writer, expire_on_commit=False),
+    )
