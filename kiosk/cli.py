@@ -1,0 +1,137 @@
+"""The `kiosk` command line: argument parsing and dispatch.
+
+Commands import what they need lazily, so `kiosk status` never pays for Qt and `kiosk
+screenshot` never pays for the scheduler. Exit codes follow PRODUCT.md: 2 for a bad config or a
+bad argument, with one line per problem on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from kiosk import __version__
+from kiosk.config import ALL_SCREENS, ConfigError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
+MIN_SIDE, MAX_SIDE = 64, 8192
+
+
+class UsageError(Exception):
+    """A bad argument: printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse prints the whole usage block; the contract wants one line per problem.
+        print(f"kiosk: error: {message} (see 'kiosk --help')", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def parse_date(value: str) -> dt.date:
+    if not _DATE.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a real date") from None
+
+
+def parse_size(value: str) -> tuple[int, int]:
+    match = _SIZE.match(value.strip().lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 1920x1080")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: width and height must be between {MIN_SIDE} and {MAX_SIDE}"
+        )
+    return width, height
+
+
+def _config_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config file (default: $KIOSK_CONFIG, then ./config.toml)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kiosk", description="Store scoreboard kiosk.")
+    _config_option(parser, None)
+    # Sub-commands take --config too; SUPPRESS keeps their unset default from overwriting a
+    # --config given before the command name (an argparse quirk).
+    common = argparse.ArgumentParser(add_help=False)
+    _config_option(common, argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    run = sub.add_parser("run", parents=[common], help="the kiosk, fullscreen, syncing on schedule")
+    run.add_argument("--windowed", action="store_true", help="a normal window (development)")
+
+    sync = sub.add_parser("sync", parents=[common], help="pull HQ feeds")
+    sync.add_argument("--once", action="store_true", help="pull every feed once and exit")
+
+    status = sub.add_parser("status", parents=[common], help="per-feed sync status")
+    status.add_argument("--json", action="store_true")
+
+    board = sub.add_parser("scoreboard", parents=[common], help="the scoreboard model")
+    board.add_argument("--json", action="store_true")
+    board.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD")
+
+    shot = sub.add_parser("screenshot", parents=[common], help="render one screen to PNG")
+    shot.add_argument("screen", choices=ALL_SCREENS, metavar="SCREEN",
+                      help=f"one of {', '.join(ALL_SCREENS)}")
+    shot.add_argument("--out", required=True, metavar="FILE.png")
+    shot.add_argument("--size", type=parse_size, default=(1920, 1080), metavar="WxH")
+    shot.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD")
+    shot.add_argument("--page", type=int, default=1, metavar="N",
+                      help="which page of a screen that pages (default 1)")
+
+    feeds = sub.add_parser("feeds", parents=[common], help="work with feed files")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", parser_class=_Parser)
+    feeds_sub.required = True
+    check = feeds_sub.add_parser("check", parents=[common],
+                                 help="validate a feed before publishing it")
+    check.add_argument("source", metavar="PATH_OR_URL")
+    from sync.spec import FEED_KINDS
+
+    check.add_argument("--kind", required=True, choices=FEED_KINDS)
+    check.add_argument("--format", choices=("csv", "json"))
+    check.add_argument("--decimal", choices=(".", ","), default=".")
+
+    pin = sub.add_parser("pin", parents=[common], help="the manager PIN")
+    pin_sub = pin.add_subparsers(dest="pin_command", metavar="ACTION", parser_class=_Parser)
+    pin_sub.required = True
+    pin_sub.add_parser("set", parents=[common], help="set the PIN (read from stdin)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from kiosk import commands
+
+    try:
+        return commands.dispatch(args)
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(f"kiosk: config: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"kiosk: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
