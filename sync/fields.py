@@ -1,0 +1,284 @@
+"""Reading single feed values: header names, numbers, dates, choices, yes/no and text.
+
+The `*_reader` factories return a function from one raw CSV cell to the stored value, raising
+`FieldError` with a reason a store ops person understands (quoting the bad value). `json_reader`
+adapts such a function to JSON values (numbers, booleans, null). Everything a reader needs is
+decided when it is built, so the per-row path is one call with no lookups: a metrics feed can
+have a million rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+Decimal = Literal[".", ","]
+TextReader = Callable[[str], object]
+ValueReader = Callable[[object], object]
+NumberCheck = Callable[[float], object]
+
+# Longer digit strings are typos or junk, never store numbers; the cap also keeps float() cheap.
+MAX_NUMBER_CHARS = 40
+MAX_QUOTED_CHARS = 60
+CURRENCY_SIGNS = "$€£¥"
+# Parsed dates are cached by their raw cell: a metrics feed repeats a few dates a million times.
+DATE_CACHE_SIZE = 4096
+
+_SEPARATORS = re.compile(r"[\s_-]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TRUE = frozenset({"yes", "true", "y", "1"})
+_FALSE = frozenset({"no", "false", "n", "0"})
+
+
+class FieldError(ValueError):
+    """A value that cannot be stored. `field` is set when the problem is not the field being read
+    (a check across fields, such as an end before its start)."""
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+def quote(value: object) -> str:
+    """The value in single quotes for a reason, cut to about 60 characters."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if len(text) > MAX_QUOTED_CHARS:
+        text = text[: MAX_QUOTED_CHARS - 1] + "…"
+    return f"'{text}'"
+
+
+def normalize_name(name: str) -> str:
+    """A header or JSON key as the contract compares it: `' Store--ID '` is `store_id`."""
+    # A stray BOM can survive in a header cell when a file was concatenated from exports.
+    return _SEPARATORS.sub("_", name.replace("\ufeff", "").strip().lower())
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+class _NumberFormat:
+    """The decimal mark and the thousands separator of one `decimal` setting."""
+
+    def __init__(self, point: str, group: str) -> None:
+        self.point = point
+        self.group = group
+        p, g = re.escape(point), re.escape(group)
+        # Groups of three after a first group of 1-3 digits that does not start with 0 (`0,123`
+        # is ambiguous between locales); `.5` and `5.` are unambiguous and allowed.
+        self.pattern = re.compile(
+            rf"(?:[1-9][0-9]{{0,2}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{p}[0-9]*)?|{p}[0-9]+"
+        )
+        mark = "point" if point == "." else "comma"
+        self.hint = f" (the decimal {mark} is '{point}'; '{group}' only groups thousands in threes)"
+
+
+_FORMATS: dict[str, _NumberFormat] = {".": _NumberFormat(".", ","), ",": _NumberFormat(",", ".")}
+
+
+def parse_number(text: str, decimal: Decimal = ".") -> float:
+    """A number as the feed contract writes it: `$12,345.50`, `87%`, `-$5`, ` 4.5 `.
+
+    Raises FieldError for anything else (`n/a`, `4,5`, `1e3`, `NaN`, `+5`, empty). `-0` is 0.0.
+    """
+    fmt = _FORMATS[decimal]
+    s = text.strip()
+    if not s:
+        raise FieldError("no number given")
+    if len(s) > MAX_NUMBER_CHARS:
+        raise FieldError(f"{quote(s)} is too long to be a number")
+    body = s[:-1].rstrip() if s.endswith("%") else s
+    negative = currency = False
+    while body:  # a leading minus and a currency sign, in either order, once each
+        head = body[0]
+        if head == "-" and not negative:
+            negative = True
+        elif head in CURRENCY_SIGNS and not currency:
+            currency = True
+        else:
+            break
+        body = body[1:]
+    if not fmt.pattern.fullmatch(body):
+        hint = fmt.hint if ("," in s or "." in s) else ""
+        raise FieldError(f"{quote(s)} is not a number{hint}")
+    value = float(body.replace(fmt.group, "").replace(fmt.point, "."))
+    if not math.isfinite(value):
+        raise FieldError(f"{quote(s)} is not a finite number")
+    # Adding 0.0 turns -0.0 into 0.0, so `-0` never shows as "-0" on the board.
+    return (-value if negative else value) + 0.0
+
+
+def number_reader(
+    name: str,
+    *,
+    decimal: Decimal,
+    required: bool,
+    default: object = None,
+    check: NumberCheck | None = None,
+) -> TextReader:
+    """A reader of a number cell; `check` may refuse (FieldError) or convert the float."""
+    point = decimal
+
+    def read(raw: str) -> object:
+        # Fast path for the common plain `1234` / `12.5`: one digit test instead of a regex. The
+        # isascii test keeps out digits float() would also take (Arabic-Indic, fullwidth).
+        if raw.replace(point, "", 1).isdigit() and raw.isascii() and len(raw) <= MAX_NUMBER_CHARS:
+            value = float(raw) if point == "." else float(raw.replace(",", "."))
+        elif not raw or raw.isspace():
+            if required:
+                raise FieldError(f"{name} is empty")
+            return default
+        else:
+            value = parse_number(raw, decimal)
+        return value if check is None else check(value)
+
+    return read
+
+
+def json_number_reader(check: NumberCheck | None = None) -> Callable[[float], object]:
+    """A reader of a JSON number (int or float, never bool): taken as is when finite."""
+
+    def read(number: float) -> object:
+        try:
+            value = float(number)
+        except OverflowError:  # an int too large for a float
+            raise FieldError(f"{quote(number)} is too large to be a number") from None
+        if not math.isfinite(value):
+            raise FieldError(f"{quote(number)} is not a finite number")
+        value += 0.0  # -0.0 becomes 0.0
+        return value if check is None else check(value)
+
+    return read
+
+
+# --- dates, choices, yes/no, text -----------------------------------------------------------
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written strictly `YYYY-MM-DD` (surrounding spaces allowed)."""
+    s = text.strip()
+    # The regex first: date.fromisoformat on 3.11 also takes `20261124` and `2026-W48-2`.
+    if not _ISO_DATE.fullmatch(s):
+        raise FieldError(f"{quote(s)} is not a date in YYYY-MM-DD form")
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise FieldError(f"{quote(s)} is not a date: there is no such day") from None
+
+
+def date_reader(name: str, *, required: bool, default: object = None) -> TextReader:
+    """A reader of a date cell, caching the dates it has seen (by the raw cell)."""
+    cache: dict[str, dt.date] = {}
+
+    def read(raw: str) -> object:
+        day = cache.get(raw)
+        if day is not None:
+            return day
+        if not raw or raw.isspace():
+            if required:
+                raise FieldError(f"{name} is empty")
+            return default
+        day = parse_date(raw)
+        if len(cache) < DATE_CACHE_SIZE:
+            cache[raw] = day
+        return day
+
+    return read
+
+
+def choice_reader(
+    name: str,
+    choices: tuple[str, ...],
+    *,
+    required: bool,
+    default: object = None,
+    aliases: Mapping[str, str] | None = None,
+) -> TextReader:
+    """A reader of an enum cell: case-insensitive, stored lowercase; `aliases` are matched by
+    their normalized name (`Internal Process` is `internal_process`)."""
+    lookup = {choice: choice for choice in choices}
+    normalized = dict(aliases or {})
+    allowed = ", ".join(choices)
+
+    def read(raw: str) -> object:
+        s = raw.strip()
+        if not s:
+            if required:
+                raise FieldError(f"{name} is empty")
+            return default
+        value = lookup.get(s.lower()) or normalized.get(normalize_name(s))
+        if value is None:
+            raise FieldError(f"{quote(s)} is not a {name}; use one of: {allowed}")
+        return value
+
+    return read
+
+
+def bool_reader(name: str, *, required: bool, default: object = None) -> TextReader:
+    """A reader of a yes/no cell: yes/no, true/false, y/n, 1/0 in any case."""
+
+    def read(raw: str) -> object:
+        s = raw.strip().lower()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+        if not s:
+            if required:
+                raise FieldError(f"{name} is empty")
+            return default
+        raise FieldError(f"{quote(raw.strip())} is not yes or no")
+
+    return read
+
+
+def text_reader(name: str, *, required: bool, default: object = None) -> TextReader:
+    """A reader of a text cell, stripped of surrounding whitespace."""
+
+    def read(raw: str) -> object:
+        s = raw.strip()
+        if s:
+            return s
+        if required:
+            raise FieldError(f"{name} is empty")
+        return default
+
+    return read
+
+
+# --- JSON values ----------------------------------------------------------------------------
+
+
+def json_reader(
+    text: TextReader,
+    *,
+    number: Callable[[float], object] | None = None,
+    boolean: bool = False,
+) -> ValueReader:
+    """Adapt a cell reader to JSON values: strings go through `text`, null counts as empty,
+    numbers go to `number` (or become text, as a store id of 1001 should), booleans are taken
+    only by a yes/no field, and lists or objects are never a value."""
+
+    def read(value: object) -> object:
+        kind = type(value)
+        if kind is str:
+            return text(value)  # type: ignore[arg-type]
+        if value is None:
+            return text("")
+        if kind is bool:
+            if boolean:
+                return value
+            raise FieldError(f"{quote(value)} is true/false, not a value for this field")
+        if kind is int or kind is float:
+            if number is not None:
+                return number(value)  # type: ignore[arg-type]
+            if boolean and value in (0, 1):
+                return bool(value)
+            return text(json.dumps(value))
+        raise FieldError(f"{quote(value)} is a list or object, not a single value")
+
+    return read
