@@ -37,6 +37,8 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # 16 MB page cache (default 2 MB): a 200-store leaderboard reads ~5,600 value rows.
+    cursor.execute("PRAGMA cache_size=-16000")
     cursor.close()
 
 
