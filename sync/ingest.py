@@ -1,0 +1,265 @@
+"""Applying one parsed feed to the database, inside the caller's write transaction.
+
+`metrics` and `targets` are upserts by key; `catalog`, `comments`, `messages` and `stores` are
+snapshots that replace what the previous pull of the same feed brought. Only this store's rows
+and its region's are kept (the region is this store's row in `stores`). The caller commits, so a
+store sees all of a pull or none of it; raising FeedRejected here rolls everything back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from sync.errors import FeedRejected, Reject
+from sync.models import CatalogMetric, Comment, FeedState, Message, MetricValue, Store, Target
+from sync.spec import FeedKind
+
+BATCH_ROWS = 5000
+# The tables whose rows belong to one store; pruned when a store leaves the region.
+_PER_STORE_TABLES = (MetricValue, Target, Comment)
+
+
+class RowSource(Protocol):
+    """What ingest needs from a parsed feed (sync.parse.ParsedFeed)."""
+
+    row_count: int
+    reject_count: int
+    rejects: list[Reject]
+
+    def batches(self, size: int = ...) -> Iterator[list[dict[str, object]]]: ...
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    rows_applied: int  # rows written (this store's and its region's)
+    rows_other_stores: int  # good rows for stores outside the region, dropped on purpose
+    region_changed: bool
+
+
+def kept_stores(session: Session, own_store: str) -> frozenset[str]:
+    """This store and the stores of its region, per the `stores` table."""
+    region = session.scalar(select(Store.region).where(Store.store_id == own_store))
+    if region is None:
+        return frozenset({own_store})
+    members = session.scalars(select(Store.store_id).where(Store.region == region))
+    return frozenset({own_store, *members})
+
+
+def apply_feed(
+    session: Session, feed_name: str, kind: FeedKind, parsed: RowSource, own_store: str
+) -> ApplyResult:
+    """Write `parsed` into the tables of `kind`; raise FeedRejected to keep the old data."""
+    before = kept_stores(session, own_store)
+    if kind == "stores":
+        applied, other = _apply_stores(session, feed_name, parsed, own_store)
+    else:
+        applier = _APPLIERS[kind]
+        applied, other = applier(session, feed_name, parsed, before)
+    _check_not_all_bad(kind, parsed)
+
+    region_changed = False
+    if kind == "stores":
+        after = kept_stores(session, own_store)
+        if after != before:
+            region_changed = True
+            _prune_stores(session, before - after)
+            # Rows of stores that just joined were skipped by earlier conditional pulls.
+            session.execute(
+                update(FeedState)
+                .where(FeedState.name != feed_name)
+                .values(etag=None, last_modified=None, source_size=None, source_mtime_ns=None)
+            )
+    return ApplyResult(rows_applied=applied, rows_other_stores=other, region_changed=region_changed)
+
+
+def _check_not_all_bad(kind: FeedKind, parsed: RowSource) -> None:
+    if parsed.row_count == 0:
+        if kind in ("catalog", "stores"):
+            raise FeedRejected(
+                f"the {kind} feed has no data rows; refusing to replace the {kind} with nothing"
+            )
+        return
+    if parsed.reject_count >= parsed.row_count:
+        first = f"; first: {parsed.rejects[0]}" if parsed.rejects else ""
+        raise FeedRejected(f"every one of the {parsed.row_count} data rows is bad{first}")
+
+
+def _rows(parsed: RowSource) -> Iterator[list[dict[str, Any]]]:
+    yield from parsed.batches(BATCH_ROWS)
+
+
+def _apply_stores(
+    session: Session, feed_name: str, parsed: RowSource, own_store: str
+) -> tuple[int, int]:
+    # A stores feed is small (one row per store) and the region is only known once this
+    # store's own row has been seen, so it is read whole before filtering.
+    latest: dict[str, dict[str, Any]] = {}
+    for batch in _rows(parsed):
+        for row in batch:
+            latest[str(row["store_id"])] = row  # a later row wins
+    own = latest.get(own_store)
+    if own is None:
+        keep = {}
+    else:
+        keep = {sid: row for sid, row in latest.items() if row["region"] == own["region"]}
+    session.execute(delete(Store).where(Store.feed == feed_name))
+    if keep:
+        stmt = insert(Store)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[Store.store_id],
+                set_={
+                    "name": stmt.excluded.name,
+                    "region": stmt.excluded.region,
+                    "feed": stmt.excluded.feed,
+                },
+            ),
+            [{**row, "feed": feed_name} for row in keep.values()],
+        )
+    return len(keep), len(latest) - len(keep)
+
+
+def _apply_catalog(
+    session: Session, feed_name: str, parsed: RowSource, _stores: frozenset[str]
+) -> tuple[int, int]:
+    session.execute(delete(CatalogMetric).where(CatalogMetric.feed == feed_name))
+    latest: dict[str, dict[str, Any]] = {}
+    for batch in _rows(parsed):
+        for row in batch:
+            latest[str(row["metric"])] = {**row, "feed": feed_name}
+    if latest:
+        stmt = insert(CatalogMetric)
+        columns = (
+            "label",
+            "unit",
+            "perspective",
+            "direction",
+            "aggregate",
+            "decimals",
+            "entry",
+            "position",
+            "feed",
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[CatalogMetric.metric],
+                set_={c: getattr(stmt.excluded, c) for c in columns},
+            ),
+            list(latest.values()),
+        )
+    return len(latest), 0
+
+
+# metrics and targets can be a million rows: plain DB-API executemany with tuples and ISO date
+# strings (the format SQLAlchemy's Date uses on SQLite) skips per-row ORM and bind processing.
+_METRICS_UPSERT = (
+    "INSERT INTO metric_values (store_id, metric, day, value, feed) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (store_id, metric, day) DO UPDATE SET value = excluded.value, "
+    "feed = excluded.feed"
+)
+_TARGETS_UPSERT = (
+    "INSERT INTO targets (store_id, metric, period, start, target, feed) "
+    "VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (store_id, metric, period, start) DO UPDATE SET target = excluded.target, "
+    "feed = excluded.feed"
+)
+
+
+def _apply_metrics(
+    session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
+) -> tuple[int, int]:
+    conn = session.connection()
+    applied = other = 0
+    for batch in _rows(parsed):
+        params = [
+            (r["store_id"], r["metric"], _iso(r["day"]), r["value"], feed_name)
+            for r in batch
+            if r["store_id"] in stores
+        ]
+        other += len(batch) - len(params)
+        if params:
+            conn.exec_driver_sql(_METRICS_UPSERT, params)
+            applied += len(params)
+    return applied, other
+
+
+def _apply_targets(
+    session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
+) -> tuple[int, int]:
+    conn = session.connection()
+    applied = other = 0
+    for batch in _rows(parsed):
+        params = [
+            (r["store_id"], r["metric"], r["period"], _iso(r["start"]), r["target"], feed_name)
+            for r in batch
+            if r["store_id"] in stores
+        ]
+        other += len(batch) - len(params)
+        if params:
+            conn.exec_driver_sql(_TARGETS_UPSERT, params)
+            applied += len(params)
+    return applied, other
+
+
+def _apply_comments(
+    session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
+) -> tuple[int, int]:
+    session.execute(delete(Comment).where(Comment.feed == feed_name))
+    return _insert_filtered(session, Comment, feed_name, _rows(parsed), lambda r: r in stores)
+
+
+def _apply_messages(
+    session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
+) -> tuple[int, int]:
+    session.execute(delete(Message).where(Message.feed == feed_name))
+    return _insert_filtered(
+        session, Message, feed_name, _rows(parsed), lambda r: r == "*" or r in stores
+    )
+
+
+def _insert_filtered(
+    session: Session,
+    model: type[Comment] | type[Message],
+    feed_name: str,
+    batches: Iterable[list[dict[str, Any]]],
+    keep: Any,
+) -> tuple[int, int]:
+    applied = other = 0
+    for batch in batches:
+        rows = [{**r, "feed": feed_name} for r in batch if keep(r["store_id"])]
+        other += len(batch) - len(rows)
+        if rows:
+            session.execute(insert(model), rows)
+            applied += len(rows)
+    return applied, other
+
+
+def _prune_stores(session: Session, gone: Iterable[str]) -> None:
+    gone = list(gone)
+    if not gone:
+        return
+    for model in _PER_STORE_TABLES:
+        session.execute(delete(model).where(model.store_id.in_(gone)))
+    session.execute(delete(Message).where(Message.store_id.in_(gone)))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+_APPLIERS = {
+    "catalog": _apply_catalog,
+    "metrics": _apply_metrics,
+    "targets": _apply_targets,
+    "comments": _apply_comments,
+    "messages": _apply_messages,
+}

@@ -1,0 +1,336 @@
+"""Pulling feeds: fetch, parse, apply and record the outcome, one feed at a time.
+
+`SyncService.pull` is what the scheduler runs in a pool thread and `kiosk sync --once` runs in a
+loop. The network part runs on the caller's thread; the apply and the bookkeeping run on the
+single database writer. It never raises for a feed problem: every outcome is a PullReport.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from sync.db import Database
+from sync.errors import FeedRejected, FetchError, Reject
+from sync.fetch import Fetched, Fetcher, Validators
+from sync.ingest import ApplyResult, apply_feed
+from sync.models import FeedState, SyncRun
+from sync.parse import ParsedFeed, parse_feed
+from sync.spec import FIRST_KINDS, MAX_REJECTS_KEPT, FeedFormat, FeedSpec
+from sync.writer import Writer
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["applied", "unchanged", "rejected", "failed"]
+RUN_HISTORY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PullReport:
+    """The outcome of one pull of one feed (plain data, safe to hand to the GUI thread)."""
+
+    name: str
+    kind: str
+    url: str
+    outcome: Outcome
+    started: dt.datetime
+    finished: dt.datetime
+    rows_applied: int = 0
+    rows_rejected: int = 0
+    rejects: tuple[Reject, ...] = ()
+    error: str | None = None
+    http_status: int | None = None
+    region_changed: bool = False
+    rows_other_stores: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("applied", "unchanged")
+
+    @property
+    def changed(self) -> bool:
+        """Whether the data the screens show may have changed."""
+        return self.outcome == "applied"
+
+    def line(self) -> str:
+        """One line for `kiosk sync --once`."""
+        if self.outcome == "applied":
+            text = f"{self.name}: ok, applied {self.rows_applied:,} rows"
+            if self.rows_rejected:
+                text += f", skipped {self.rows_rejected:,} bad rows (first: {self.rejects[0]})"
+            return text
+        if self.outcome == "unchanged":
+            how = f"HTTP {self.http_status}" if self.http_status else "same file size and time"
+            return f"{self.name}: ok, unchanged ({how})"
+        what = "rejected" if self.outcome == "rejected" else "failed"
+        return f"{self.name}: error, {what}: {self.error}; kept the previous data"
+
+
+def resolve_format(spec: FeedSpec, fetched: Fetched) -> FeedFormat | None:
+    """The configured format, else the URL's extension, else the Content-Type; None: sniff."""
+    if spec.format:
+        return spec.format
+    path = urlsplit(fetched.url).path if spec.is_http else fetched.url
+    suffix = PurePosixPath(path.replace("\\", "/")).suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if suffix == ".json":
+        return "json"
+    ctype = (fetched.content_type or "").lower()
+    if ctype in ("text/csv", "application/csv", "text/tab-separated-values"):
+        return "csv"
+    if ctype in ("application/json", "text/json") or ctype.endswith("+json"):
+        return "json"
+    return None
+
+
+class SyncService:
+    """Pulls configured feeds into the database for one store."""
+
+    def __init__(
+        self,
+        db: Database,
+        store_id: str,
+        feeds: Sequence[FeedSpec],
+        *,
+        writer: Writer | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+        fetcher_factory: Callable[[], Fetcher] = Fetcher,
+    ) -> None:
+        self.db = db
+        self.store_id = store_id
+        self.feeds = tuple(feeds)
+        self._own_writer = writer is None
+        self.writer = writer or Writer()
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._fetcher_factory = fetcher_factory
+        self._fetchers: dict[str, Fetcher] = {}
+        self._lock = threading.Lock()
+        # Never two pulls of one feed at once (the scheduler also has max_instances=1).
+        self._feed_locks: dict[str, threading.Lock] = {}
+
+    # --- public ---------------------------------------------------------------------------
+
+    def ordered_feeds(self) -> list[FeedSpec]:
+        """stores, then catalog, then the rest in config order."""
+        first = [f for kind in FIRST_KINDS for f in self.feeds if f.kind == kind]
+        return first + [f for f in self.feeds if f.kind not in FIRST_KINDS]
+
+    def pull_all(self) -> list[PullReport]:
+        return [self.pull(spec) for spec in self.ordered_feeds()]
+
+    def pull(self, spec: FeedSpec) -> PullReport:
+        with self._feed_lock(spec.name):
+            return self._pull(spec)
+
+    def close(self) -> None:
+        for fetcher in self._fetchers.values():
+            fetcher.close()
+        self._fetchers.clear()
+        if self._own_writer:
+            self.writer.shutdown()
+
+    # --- one pull -------------------------------------------------------------------------
+
+    def _pull(self, spec: FeedSpec) -> PullReport:
+        started = self._now()
+        try:
+            previous = self._previous_validators(spec)
+            try:
+                fetched = self._fetcher(spec.name).fetch(spec, previous)
+            except FetchError as exc:
+                return self._finish(
+                    spec, started, "failed", error=exc.reason, http_status=exc.http_status
+                )
+            with fetched:
+                if fetched.unchanged:
+                    return self._finish(spec, started, "unchanged", http_status=fetched.http_status)
+                return self._parse_and_apply(spec, started, fetched)
+        except Exception as exc:  # a bug or a broken disk must not kill the scheduler
+            log.exception("pull of feed %s failed unexpectedly", spec.name)
+            return self._finish(spec, started, "failed", error=f"internal error: {exc!r}")
+
+    def _parse_and_apply(
+        self, spec: FeedSpec, started: dt.datetime, fetched: Fetched
+    ) -> PullReport:
+        assert fetched.body is not None
+        parsed: ParsedFeed | None = None
+        try:
+            parsed = parse_feed(
+                fetched.body,
+                spec.kind,
+                fmt=resolve_format(spec, fetched),
+                decimal=spec.decimal,
+                keep_rejects=MAX_REJECTS_KEPT,
+            )
+            result = self.writer.call(self._apply_and_record, spec, started, parsed, fetched)
+        except FeedRejected as exc:
+            return self._finish(
+                spec,
+                started,
+                "rejected",
+                error=exc.reason,
+                http_status=fetched.http_status,
+                rows_rejected=parsed.reject_count if parsed else 0,
+                rejects=tuple(parsed.rejects) if parsed else (),
+                body_seen=True,
+            )
+        if result.region_changed:
+            log.info("feed %s changed this store's region; next pulls are unconditional", spec.name)
+        return result
+
+    def _apply_and_record(
+        self, spec: FeedSpec, started: dt.datetime, parsed: ParsedFeed, fetched: Fetched
+    ) -> PullReport:
+        """On the writer thread: the data and its bookkeeping in one transaction."""
+        with self.db.write.begin() as session:
+            applied: ApplyResult = apply_feed(session, spec.name, spec.kind, parsed, self.store_id)
+            report = PullReport(
+                name=spec.name,
+                kind=spec.kind,
+                url=spec.url,
+                outcome="applied",
+                started=started,
+                finished=self._now(),
+                rows_applied=applied.rows_applied,
+                rows_rejected=parsed.reject_count,
+                rejects=tuple(parsed.rejects[:MAX_REJECTS_KEPT]),
+                http_status=fetched.http_status,
+                region_changed=applied.region_changed,
+                rows_other_stores=applied.rows_other_stores,
+            )
+            self._record(session, spec, report, fetched.validators, body_seen=True)
+        log.info("%s", report.line())
+        return report
+
+    def _finish(
+        self,
+        spec: FeedSpec,
+        started: dt.datetime,
+        outcome: Outcome,
+        *,
+        error: str | None = None,
+        http_status: int | None = None,
+        rows_rejected: int = 0,
+        rejects: tuple[Reject, ...] = (),
+        body_seen: bool = False,
+    ) -> PullReport:
+        report = PullReport(
+            name=spec.name,
+            kind=spec.kind,
+            url=spec.url,
+            outcome=outcome,
+            started=started,
+            finished=self._now(),
+            rows_rejected=rows_rejected,
+            rejects=rejects[:MAX_REJECTS_KEPT],
+            error=error,
+            http_status=http_status,
+        )
+
+        def write() -> None:
+            with self.db.write.begin() as session:
+                self._record(session, spec, report, None, body_seen=body_seen)
+
+        try:
+            self.writer.call(write)
+        except Exception:  # e.g. a full disk: the report still reaches the caller
+            log.exception("could not record the outcome of feed %s", spec.name)
+        level = logging.INFO if report.ok else logging.WARNING
+        log.log(level, "%s", report.line())
+        return report
+
+    # --- bookkeeping ----------------------------------------------------------------------
+
+    def _record(
+        self,
+        session: Session,
+        spec: FeedSpec,
+        report: PullReport,
+        validators: Validators | None,
+        *,
+        body_seen: bool,
+    ) -> None:
+        """Update the feed's state row and add a run row (in the caller's transaction)."""
+        state = session.get(FeedState, spec.name)
+        if state is None:
+            state = FeedState(name=spec.name, kind=spec.kind, url=spec.url)
+            session.add(state)
+        if state.url != spec.url or state.kind != spec.kind:
+            # The config now points elsewhere: the old validators mean nothing there.
+            state.etag = state.last_modified = None
+            state.source_size = state.source_mtime_ns = None
+        state.kind, state.url = spec.kind, spec.url
+        state.last_attempt = report.finished
+        state.outcome = report.outcome
+        state.http_status = report.http_status
+        state.status = "ok" if report.ok else "error"
+        state.error = report.error
+        if report.ok:
+            state.last_success = report.finished
+        if report.outcome == "applied":
+            state.last_change = report.finished
+            # Stored only now, with the data, so a rejected feed is fetched whole next time.
+            if validators is not None:
+                state.etag = validators.etag
+                state.last_modified = validators.last_modified
+                state.source_size = validators.size
+                state.source_mtime_ns = validators.mtime_ns
+        if body_seen:
+            # Counts and bad rows describe the last pull that brought a body.
+            state.rows_applied = report.rows_applied
+            state.rows_rejected = report.rows_rejected
+            state.rejects_json = json.dumps([r.as_dict() for r in report.rejects])
+        session.add(
+            SyncRun(
+                feed=spec.name,
+                started=report.started,
+                finished=report.finished,
+                outcome=report.outcome,
+                http_status=report.http_status,
+                rows_applied=report.rows_applied,
+                rows_rejected=report.rows_rejected,
+                error=report.error,
+                rejects_json=json.dumps([r.as_dict() for r in report.rejects])
+                if body_seen
+                else "[]",
+            )
+        )
+        cutoff = report.finished - dt.timedelta(days=RUN_HISTORY_DAYS)
+        session.execute(delete(SyncRun).where(SyncRun.feed == spec.name, SyncRun.started < cutoff))
+
+    def _previous_validators(self, spec: FeedSpec) -> Validators | None:
+        with self.db.read() as session:
+            state = session.get(FeedState, spec.name)
+            if state is None or state.url != spec.url or state.kind != spec.kind:
+                return None
+            if not (state.etag or state.last_modified or state.source_size is not None):
+                return None
+            return Validators(
+                etag=state.etag,
+                last_modified=state.last_modified,
+                size=state.source_size,
+                mtime_ns=state.source_mtime_ns,
+            )
+
+    def _fetcher(self, name: str) -> Fetcher:
+        with self._lock:
+            fetcher = self._fetchers.get(name)
+            if fetcher is None:
+                fetcher = self._fetchers[name] = self._fetcher_factory()
+            return fetcher
+
+    def _feed_lock(self, name: str) -> threading.Lock:
+        with self._lock:
+            return self._feed_locks.setdefault(name, threading.Lock())

@@ -1,0 +1,68 @@
+"""Per-feed sync status as plain dicts, for `kiosk status` and the screen header."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.models import FeedState
+from sync.spec import FeedSpec
+
+_SECRET_QUERY = re.compile(
+    r"(?i)((?:^|&)(?:[^=&]*(?:token|key|sig|signature|secret|password|pass)"
+    r"[^=&]*)=)[^&]*"
+)
+
+
+def redact_url(url: str) -> str:
+    """The URL without user info or secret-looking query values, for printing and logs."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return url
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    query = _SECRET_QUERY.sub(r"\1***", parts.query)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _iso(moment: dt.datetime | None, tz: ZoneInfo) -> str | None:
+    return None if moment is None else moment.astimezone(tz).isoformat(timespec="seconds")
+
+
+def feed_statuses(
+    session: Session, feeds: Sequence[FeedSpec], tz: ZoneInfo
+) -> list[dict[str, object]]:
+    """One dict per configured feed, in config order, with the contract's status fields."""
+    states = {s.name: s for s in session.scalars(select(FeedState))}
+    out: list[dict[str, object]] = []
+    for spec in feeds:
+        state = states.get(spec.name)
+        if state is not None and (state.url != spec.url or state.kind != spec.kind):
+            state = None  # the config changed: the old record is about another source
+        out.append(
+            {
+                "name": spec.name,
+                "kind": spec.kind,
+                "url": redact_url(spec.url),
+                "last_attempt": _iso(state.last_attempt, tz) if state else None,
+                "last_success": _iso(state.last_success, tz) if state else None,
+                "status": state.status if state else "never",
+                "rows_applied": state.rows_applied if state else 0,
+                "rows_rejected": state.rows_rejected if state else 0,
+                "error": state.error if state else None,
+                "rejects": json.loads(state.rejects_json) if state else [],
+                "outcome": state.outcome if state else None,
+                "http_status": state.http_status if state else None,
+                "last_change": _iso(state.last_change, tz) if state else None,
+                "every_minutes": spec.every_minutes,
+            }
+        )
+    return out
