@@ -66,27 +66,33 @@ def test_file_url_and_http_url(tmp_path: Path) -> None:
     ("change", "expected"),
     [
         (('id = "S001"', ""), "[store] id: is required"),
-        (('timezone = "America/Chicago"', 'timezone = "Mars/Olympus"'),
-         "[store] timezone: 'Mars/Olympus' is not a known time zone"),
-        (('every_minutes = 15', 'every_minutes = "often"'),
-         "[[feeds]] #1 ('metrics') every_minutes: must be a number, not a string"),
-        (('kind = "metrics"', 'kind = "sales"'),
-         "[[feeds]] #1 ('metrics') kind: must be one of"),
-        (('url = "feeds/metrics.csv"', 'url = "ftp://hq/m.csv"'),
-         "[[feeds]] #1 ('metrics') url: 'ftp://hq/m.csv': unsupported URL scheme 'ftp'"),
-        (('url = "feeds/metrics.csv"', 'url = "https:///m.csv"'),
-         "url: 'https:///m.csv' is not a valid URL: it has no host"),
-        (('name = "scoreboard"', 'name = "weather"'),
-         "[[screens]] #1 name: unknown screen 'weather'"),
-        (('name = "scoreboard"', 'name = "entry"'),
-         "[[screens]] #1 name: 'entry' opens by touch"),
-        (('seconds = 20', 'seconds = 20\ncolour = "red"'), "[[screens]] #1 colour: unknown key"),
-        (('[database]', '[databse]'), "[databse]: unknown section"),
+        (
+            ('timezone = "America/Chicago"', 'timezone = "Mars/Olympus"'),
+            "[store] timezone: 'Mars/Olympus' is not a known time zone",
+        ),
+        (
+            ("every_minutes = 15", 'every_minutes = "often"'),
+            "[[feeds]] #1 ('metrics') every_minutes: must be a number, not a string",
+        ),
+        (('kind = "metrics"', 'kind = "sales"'), "[[feeds]] #1 ('metrics') kind: must be one of"),
+        (
+            ('url = "feeds/metrics.csv"', 'url = "ftp://hq/m.csv"'),
+            "[[feeds]] #1 ('metrics') url: 'ftp://hq/m.csv': unsupported URL scheme 'ftp'",
+        ),
+        (
+            ('url = "feeds/metrics.csv"', 'url = "https:///m.csv"'),
+            "url: 'https:///m.csv' is not a valid URL: it has no host",
+        ),
+        (
+            ('name = "scoreboard"', 'name = "weather"'),
+            "[[screens]] #1 name: unknown screen 'weather'",
+        ),
+        (('name = "scoreboard"', 'name = "entry"'), "[[screens]] #1 name: 'entry' opens by touch"),
+        (("seconds = 20", 'seconds = 20\ncolour = "red"'), "[[screens]] #1 colour: unknown key"),
+        (("[database]", "[databse]"), "[databse]: unknown section"),
     ],
 )
-def test_each_problem_names_its_key(
-    tmp_path: Path, change: tuple[str, str], expected: str
-) -> None:
+def test_each_problem_names_its_key(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
     old, new = change
     assert old in GOOD
     lines = problems(tmp_path, GOOD.replace(old, new, 1))
@@ -136,7 +142,9 @@ def test_config_path_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_config_path(None) == Path("config.toml")
 
 
-def run_kiosk(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_kiosk(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kiosk", *args],
         cwd=cwd,
@@ -148,8 +156,12 @@ def run_kiosk(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpr
 
 
 def test_bad_config_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace('"America/Chicago"', '"Nowhere"').replace(
-        'name = "scoreboard"', 'name = "weather"'))
+    path = write(
+        tmp_path,
+        GOOD.replace('"America/Chicago"', '"Nowhere"').replace(
+            'name = "scoreboard"', 'name = "weather"'
+        ),
+    )
     result = run_kiosk("status", "--config", str(path), cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -1,0 +1,142 @@
+"""The sync schedule: one APScheduler interval job per feed, plus a first pull at start.
+
+APScheduler's `BackgroundScheduler` runs jobs on its own pool threads; results reach the GUI
+through a callback (the app passes a bridge QObject's signal). We avoid `QtScheduler`: with
+APScheduler 3.11 on PySide6 each `add_job` after `start()` leaves one more wake-up timer loop
+running (see STYLE.md).
+
+Every job: `max_instances=1` (never two pulls of one feed at once), `coalesce=True` (after a
+sleep, one pull, not a burst), a misfire grace of half the interval (the default of 1 s silently
+drops a pull that starts late on a busy CPU), and jitter so a fleet does not poll HQ in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import signal
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from kiosk.config import Config
+from sync.spec import FeedSpec
+
+if TYPE_CHECKING:
+    from sync.service import PullReport, SyncService
+
+log = logging.getLogger(__name__)
+
+ReportSink = Callable[["PullReport"], None]
+PULL_THREADS = 3  # downloads in parallel; applies still queue on the single writer
+
+
+def misfire_grace_seconds(spec: FeedSpec) -> int:
+    return max(60, int(spec.every_minutes * 60 / 2))
+
+
+def feed_jitter_seconds(config: Config, spec: FeedSpec) -> float:
+    """Per-run jitter: the configured maximum, but at most a fifth of the interval."""
+    return min(config.sync.jitter_seconds, spec.every_minutes * 60 / 5)
+
+
+def build_scheduler(
+    config: Config,
+    service: SyncService,
+    on_report: ReportSink,
+    *,
+    on_new_day: Callable[[], None] | None = None,
+    rng: random.Random | None = None,
+    now: dt.datetime | None = None,
+) -> BackgroundScheduler:
+    """A configured, not yet started scheduler pulling `config.feeds` through `service`."""
+    rng = rng or random.Random()
+    start = now or dt.datetime.now(dt.UTC)
+    scheduler = BackgroundScheduler(
+        executors={"default": ThreadPoolExecutor(max_workers=PULL_THREADS)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=dt.UTC,
+    )
+
+    def pull(spec: FeedSpec) -> None:
+        on_report(service.pull(spec))
+
+    def pull_all() -> None:
+        for spec in service.ordered_feeds():  # stores and catalog first
+            on_report(service.pull(spec))
+
+    # The first pull soon after start, in contract order; the interval jobs start after it.
+    first = start + dt.timedelta(seconds=config.sync.start_delay_seconds)
+    scheduler.add_job(
+        pull_all, DateTrigger(run_date=first), id="first-pull", misfire_grace_time=3600
+    )
+    for spec in config.feeds:
+        interval = spec.every_minutes * 60
+        # A random phase spreads a fleet that all booted at the same moment (a power cut).
+        phase = rng.uniform(0.5, 1.0) * interval
+        scheduler.add_job(
+            pull,
+            IntervalTrigger(
+                seconds=interval,
+                start_date=first + dt.timedelta(seconds=phase),
+                jitter=feed_jitter_seconds(config, spec),
+                timezone=dt.UTC,
+            ),
+            args=[spec],
+            id=f"feed:{spec.name}",
+            name=f"pull {spec.name}",
+            misfire_grace_time=misfire_grace_seconds(spec),
+        )
+    if on_new_day is not None:
+        # Just after the store's midnight: a new day on the board (and new demo feeds).
+        scheduler.add_job(
+            on_new_day,
+            CronTrigger(hour=0, minute=0, second=30, timezone=config.store.tz),
+            id="new-day",
+            misfire_grace_time=3600,
+        )
+
+    def on_event(event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            log.warning(
+                "scheduled job %s missed its time (%s)", event.job_id, event.scheduled_run_time
+            )
+        elif event.exception is not None:
+            log.error("scheduled job %s failed: %r", event.job_id, event.exception)
+
+    scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler
+
+
+def run_headless(config: Config, service: SyncService) -> int:
+    """`kiosk sync` without --once: keep pulling on schedule until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+
+    def report(pull: PullReport) -> None:
+        print(pull.line(), flush=True)
+
+    def new_day() -> None:
+        if config.demo_feeds_dir is not None:
+            from kiosk.commands import prepare_demo
+
+            prepare_demo(config)
+
+    scheduler = build_scheduler(config, service, report, on_new_day=new_day)
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    scheduler.start()
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown(wait=True)
+    return 0
