@@ -98,6 +98,33 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class ManagerConfig:
+    """The manager area: PIN storage and policy, idle timeout, shout-outs."""
+
+    pin_file: Path  # the salted hash (never the PIN), outside the database
+    key_file: Path  # a random key mixed into the hash, kept apart from both
+    min_pin_length: int = 4
+    max_attempts: int = 5
+    lockout_minutes: float = 5
+    idle_seconds: float = 60
+    shoutout_days: int = 7
+
+
+@dataclass(frozen=True)
+class HqUploadConfig:
+    """Where manager entries and shout-outs are POSTed; None url: uploads are off."""
+
+    upload_url: str | None = None
+    token: str | None = None
+    retry_seconds: float = 60  # first retry; doubles up to max_retry_seconds
+    max_retry_seconds: float = 3600
+    timeout_seconds: float = 20
+
+    def __repr__(self) -> str:  # never print the token
+        return f"HqUploadConfig(upload_url={self.upload_url!r})"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     store: StoreConfig
@@ -108,6 +135,8 @@ class Config:
     leaderboard: LeaderboardConfig
     sync: SyncConfig
     logging: LoggingConfig
+    manager: ManagerConfig
+    hq: HqUploadConfig = field(default_factory=HqUploadConfig)
     demo_feeds_dir: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -324,6 +353,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         "feeds",
         "screens",
         "demo",
+        "manager",
+        "hq",
     }
     for key in data:
         if key not in known:
@@ -387,6 +418,38 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     )
     log_s.finish()
 
+    # [manager]
+    man_s = _Section(data.get("manager", {}), "[manager]", problems)
+    manager = ManagerConfig(
+        pin_file=_resolve_path(config_dir, man_s.string("pin_file", "var/manager-pin.json")),
+        key_file=_resolve_path(config_dir, man_s.string("key_file", "var/manager-pin.key")),
+        min_pin_length=man_s.number("min_pin_length", 4, minimum=4, maximum=12, integer=True),
+        max_attempts=man_s.number("max_attempts", 5, minimum=1, maximum=20, integer=True),
+        lockout_minutes=man_s.number("lockout_minutes", 5, minimum=1, maximum=24 * 60),
+        idle_seconds=man_s.number("idle_seconds", 60, minimum=10, maximum=3600),
+        shoutout_days=man_s.number("shoutout_days", 7, minimum=1, maximum=90, integer=True),
+    )
+    man_s.finish()
+
+    # [hq]
+    hq_s = _Section(data.get("hq", {}), "[hq]", problems)
+    raw_upload = hq_s.string("upload_url", None)
+    upload_url = None
+    if raw_upload is not None:
+        parts = urlsplit(raw_upload)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            hq_s._bad("upload_url", f"{raw_upload!r} is not an http(s) URL with a host")
+        else:
+            upload_url = raw_upload
+    hq = HqUploadConfig(
+        upload_url=upload_url,
+        token=_secret(hq_s, "token", problems),
+        retry_seconds=hq_s.number("retry_seconds", 60, minimum=1, maximum=86400),
+        max_retry_seconds=hq_s.number("max_retry_seconds", 3600, minimum=1, maximum=7 * 86400),
+        timeout_seconds=hq_s.number("timeout_seconds", 20, minimum=1, maximum=600),
+    )
+    hq_s.finish()
+
     # [demo]
     demo_dir = None
     if "demo" in data:
@@ -410,6 +473,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         leaderboard=leaderboard,
         sync=sync,
         logging=logging_cfg,
+        manager=manager,
+        hq=hq,
         demo_feeds_dir=demo_dir,
     )
 
