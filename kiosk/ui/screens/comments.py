@@ -1,0 +1,129 @@
+"""What customers said: the last 14 days' comments, newest first, good and bad alike.
+
+Each card shows the stars (or "no rating"), the source and day, and the text. Good comments
+(4-5 stars) carry a green band and tint, bad ones (1-2) a red band and tint, so the two read
+apart at a glance; the stars say the same without colour. Long text ends with "…" after its
+last whole line; cards that do not fit go to the next page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QWidget
+
+from kiosk.formatting import format_date, format_stars
+from kiosk.ui import theme as th
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import (
+    Chunk,
+    Lane,
+    Panel,
+    Screen,
+    column_width,
+    columns_for,
+    line_height,
+    place_chunks,
+    plain_label,
+    wrap_text,
+)
+from kiosk.views import CommentView
+
+WINDOW_DAYS = 14
+MAX_TEXT_LINES = 7  # a long complaint is shown, but it does not take the whole screen
+
+
+def recent_comments(comments: Sequence[CommentView], day: dt.date) -> list[CommentView]:
+    """The last 14 days' comments up to `day`, newest first (stable within a day)."""
+    first = day - dt.timedelta(days=WINDOW_DAYS - 1)
+    kept = [c for c in comments if first <= c.day <= day]
+    return sorted(kept, key=lambda c: c.day, reverse=True)
+
+
+def tone(rating: float | None) -> str:
+    """ "good" (4 or more stars), "bad" (2 or fewer) or "neutral"."""
+    if rating is None:
+        return "neutral"
+    if rating >= 4:
+        return "good"
+    if rating <= 2:
+        return "bad"
+    return "neutral"
+
+
+_TONE_COLORS = {"good": th.GOOD_COMMENT, "bad": th.BAD_COMMENT, "neutral": th.NEUTRAL_COMMENT}
+_TONE_SURFACES = {"good": "#13251c", "bad": "#2a1719", "neutral": th.SURFACE}
+
+
+class CommentCard(Panel):
+    """One comment laid out for a fixed width; `content_height` is its exact height."""
+
+    def __init__(self, comment: CommentView, theme: Theme, width: int, max_height: int) -> None:
+        kind = tone(comment.rating)
+        super().__init__(
+            _TONE_SURFACES[kind],
+            radius=theme.radius,
+            band_color=_TONE_COLORS[kind],
+            band_width=theme.band,
+        )
+        self.comment = comment
+        self.tone = kind
+        t = theme
+        pad = t.padding
+        x = t.band + pad
+        inner = max(1, width - x - pad)
+        y = pad
+        rated = comment.rating is not None
+        meta = " · ".join(p for p in (comment.source, format_date(comment.day)) if p)
+        chunks = [
+            Chunk(
+                format_stars(comment.rating),
+                t.font("label" if rated else "meta"),
+                th.STAR_COLOR if rated else th.TEXT_DIM,
+            ),
+            Chunk(meta, t.font("meta"), th.TEXT_DIM),
+        ]
+        used, _ = place_chunks(self, chunks, x, y, inner, t.px(24))
+        y += used + t.px(6)
+        body_font = t.font("body")
+        spacing = line_height(body_font)
+        room = max(1, (max_height - y - pad) // spacing)
+        lines = wrap_text(f"“{comment.text}”", body_font, inner, min(MAX_TEXT_LINES, room))
+        self.text = plain_label(
+            f"“{comment.text}”", body_font, th.TEXT, max_lines=len(lines), parent=self
+        )
+        self.text.setGeometry(x, y, inner, len(lines) * spacing)
+        y += len(lines) * spacing
+        self.content_height = y + pad
+
+
+class CommentsScreen(Screen):
+    """Recent customer comments in columns of cards; pages when they do not fit."""
+
+    name = "comments"
+
+    def title(self) -> str:
+        return "What customers said"
+
+    def _comments(self) -> list[CommentView]:
+        snapshot = self.snapshot
+        return recent_comments(snapshot.comments, snapshot.date) if snapshot else []
+
+    def has_content(self) -> bool:
+        return bool(self._comments())
+
+    def build_pages(self, area: QSize) -> list[QWidget]:
+        comments = self._comments()
+        if not comments:
+            return [self.empty_page("No customer comments in the last two weeks.")]
+        t = self.theme
+        gap = t.gap
+        columns = columns_for(area.width(), t.px(760), gap, at_most=3)
+        width = column_width(area.width(), columns, gap)
+        items: list[tuple[QWidget, int]] = []
+        for comment in comments:
+            card = CommentCard(comment, t, width, area.height())
+            items.append((card, card.content_height))
+        return self.place_lanes(area, [Lane(columns=columns, items=items)], gap)

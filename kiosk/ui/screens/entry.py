@@ -1,0 +1,225 @@
+"""The manager's entry screen, first page: pick a day, then a metric to type in.
+
+Not part of the rotation: the window opens it on request and pauses the rotation meanwhile.
+This widget only lists the manager-entry metrics with their current value and where it came
+from, and offers big touch targets; the PIN pad and the keypad plug in behind its signals.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QWidget
+
+from kiosk.formatting import format_value
+from kiosk.ui import theme as th
+from kiosk.ui.theme import Theme, qcolor
+from kiosk.ui.widgets import Screen, TouchButton, line_height, plain_label, text_width
+from kiosk.views import EntryRow
+
+DAY_CHOICES: tuple[tuple[str, str], ...] = (
+    ("today", "Today"),
+    ("yesterday", "Yesterday"),
+    ("last7", "Last 7 days"),
+)
+SOURCE_WORDS: dict[str | None, str] = {"hq": "HQ", "store": "Store", None: "not entered"}
+
+
+def source_word(row: EntryRow) -> str:
+    return SOURCE_WORDS.get(row.source if row.value is not None else None, "not entered")
+
+
+class EntryRowButton(QAbstractButton):
+    """One metric as a full-width touch target: name, current value, where it came from.
+
+    Emits QAbstractButton's `clicked`. Its labels are transparent to the mouse, so a press
+    anywhere on the row presses the row.
+    """
+
+    def __init__(self, row: EntryRow, theme: Theme, width: int, height: int) -> None:
+        super().__init__()
+        self.row = row
+        value = format_value(row.value, row.unit, row.decimals)
+        source = source_word(row)
+        self.setAccessibleName(f"{row.label}: {value}, {source}")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFixedSize(width, height)
+        t = theme
+        pad = t.px(32)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        source_font, value_font = t.font("meta_bold"), t.font("value")
+        source_w = max(text_width(w, source_font) for w in SOURCE_WORDS.values()) + t.px(8)
+        value_w = max(text_width(value, value_font), t.px(220))
+        x_source = width - pad - source_w
+        x_value = x_source - t.px(32) - value_w
+        label_w = max(1, x_value - t.px(32) - pad)
+        self.label = plain_label(row.label, t.font("heading"), th.TEXT, parent=self)
+        self.label.setGeometry(pad, 0, label_w, height)
+        self.value = plain_label(
+            value,
+            value_font,
+            th.TEXT if row.value is not None else th.TEXT_DIM,
+            align=right,
+            parent=self,
+        )
+        self.value.setGeometry(x_value, 0, value_w, height)
+        color = th.STATUS_COLORS["on_track"] if source == SOURCE_WORDS["store"] else th.TEXT_DIM
+        self.source = plain_label(source, source_font, color, align=right, parent=self)
+        self.source.setGeometry(x_source, 0, source_w, height)
+        for label in (self.label, self.value, self.source):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def sizeHint(self) -> QSize:
+        return self.size()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = self.rect().adjusted(1, 1, -1, -1)
+        radius = min(rect.height() / 6, 20.0)
+        painter.setBrush(qcolor(th.TRACK if self.isDown() else th.SURFACE_HIGH))
+        border = qcolor(th.SELF_ROW_BORDER if self.hasFocus() else th.TRACK)
+        painter.setPen(QPen(border, max(2.0, rect.height() / 50)))
+        painter.drawRoundedRect(rect, radius, radius)
+        painter.end()
+
+
+class EntryScreen(Screen):
+    """Day selector, the entry metrics, paging and a close button.
+
+    Signals:
+    - `day_selected(str)`: "today", "yesterday" or "last7" (not wired to data yet).
+    - `metric_selected(str)`: the metric key of the row pressed.
+    - `close_requested()`: the manager is done.
+    """
+
+    name = "entry"
+    day_selected = Signal(str)
+    metric_selected = Signal(str)
+    close_requested = Signal()
+
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        self._day = "today"
+        super().__init__(theme, parent)
+
+    def title(self) -> str:
+        return "Enter today's numbers"
+
+    def has_content(self) -> bool:
+        return bool(self.snapshot and self.snapshot.entries)
+
+    def selected_day(self) -> str:
+        return self._day
+
+    def touch_targets(self) -> list[QAbstractButton]:
+        """Every button on the page showing (tests check their size and names)."""
+        return [b for b in self.findChildren(QAbstractButton) if b.isVisibleTo(self)]
+
+    def build_pages(self, area: QSize) -> list[QWidget]:
+        t = self.theme
+        touch = t.touch_target
+        gap = t.px(18)
+        rows = list(self.snapshot.entries) if self.snapshot else []
+        list_top = touch + t.px(28)
+        pager_h = touch + gap
+        room = area.height() - list_top
+        per_page = max(1, (room + gap) // (touch + gap))
+        if len(rows) > per_page:
+            per_page = max(1, (room - pager_h + gap) // (touch + gap))
+        chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
+        pages = []
+        for number, chunk in enumerate(chunks):
+            page = self.new_page()
+            self._add_top_row(page, area, touch)
+            y = list_top
+            for row in chunk:
+                button = EntryRowButton(row, t, area.width(), touch)
+                button.setParent(page)
+                button.move(0, y)
+                button.show()  # setParent() hides a widget
+                button.clicked.connect(self._on_row_clicked)
+                y += touch + gap
+            if not rows:
+                note = plain_label(
+                    "No metrics are set up for store entry.",
+                    t.font("heading"),
+                    th.TEXT_DIM,
+                    parent=page,
+                )
+                note.setGeometry(0, y, area.width(), line_height(t.font("heading")))
+            if len(chunks) > 1:
+                self._add_pager(page, area, touch, number, len(chunks))
+            pages.append(page)
+        return pages
+
+    def _add_top_row(self, page: QWidget, area: QSize, touch: int) -> None:
+        t = self.theme
+        font = t.font("button")
+        group = QButtonGroup(page)
+        group.setExclusive(True)
+        x = 0
+        for key, text in DAY_CHOICES:
+            button = TouchButton(text, font, touch, checkable=True, parent=page)
+            button.setObjectName(f"day_{key}")
+            button.setChecked(key == self._day)
+            width = button.sizeHint().width()
+            button.setGeometry(x, 0, width, touch)
+            button.clicked.connect(self._on_day_clicked)
+            group.addButton(button)
+            x += width + t.px(18)
+        close = TouchButton("Done", font, touch, accent=th.STATUS_COLORS["met"], parent=page)
+        close.setAccessibleName("Close the entry screen")
+        close.setObjectName("close")
+        width = close.sizeHint().width()
+        close.setGeometry(area.width() - width, 0, width, touch)
+        close.clicked.connect(self.close_requested)
+
+    def _add_pager(self, page: QWidget, area: QSize, touch: int, number: int, total: int) -> None:
+        t = self.theme
+        font = t.font("button")
+        y = area.height() - touch
+        previous = TouchButton(
+            "◀ Previous", font, touch, accessible_name="Previous page", parent=page
+        )
+        previous.setGeometry(0, y, previous.sizeHint().width(), touch)
+        previous.setEnabled(number > 0)
+        previous.clicked.connect(self._on_previous)
+        following = TouchButton("Next ▶", font, touch, accessible_name="Next page", parent=page)
+        width = following.sizeHint().width()
+        following.setGeometry(area.width() - width, y, width, touch)
+        following.setEnabled(number < total - 1)
+        following.clicked.connect(self._on_next)
+        label = plain_label(
+            f"{number + 1} / {total}",
+            t.font("label"),
+            th.TEXT_DIM,
+            align=Qt.AlignmentFlag.AlignCenter,
+            parent=page,
+        )
+        label.setGeometry(area.width() // 3, y, area.width() // 3, touch)
+
+    @Slot()
+    def _on_previous(self) -> None:
+        self.show_page(self.current_page() - 1)
+
+    @Slot()
+    def _on_next(self) -> None:
+        self.show_page(self.current_page() + 1)
+
+    @Slot()
+    def _on_day_clicked(self) -> None:
+        button = self.sender()
+        key = button.objectName().removeprefix("day_") if button else "today"
+        if key != self._day:
+            self._day = key
+            # Every page has its own selector; keep them in step.
+            for other in self.findChildren(TouchButton):
+                if other.objectName().startswith("day_"):
+                    other.setChecked(other.objectName() == f"day_{key}")
+        self.day_selected.emit(key)
+
+    @Slot()
+    def _on_row_clicked(self) -> None:
+        button = self.sender()
+        if isinstance(button, EntryRowButton):
+            self.metric_selected.emit(button.row.metric)

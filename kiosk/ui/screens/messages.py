@@ -1,0 +1,121 @@
+"""Messages from HQ in force today: news, service stories, lessons learned, expectations.
+
+Each kind has its own colour band and says its kind in words ("LESSON LEARNED"), so the look
+is a cue, not the only one. Recognitions are shown by the celebration screen instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QWidget
+
+from kiosk.formatting import format_date
+from kiosk.ui import theme as th
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import (
+    Chunk,
+    Lane,
+    Panel,
+    Screen,
+    column_width,
+    columns_for,
+    line_height,
+    place_chunks,
+    plain_label,
+    wrap_text,
+)
+from kiosk.views import MessageView
+
+MAX_TITLE_LINES = 2
+MAX_BODY_LINES = 5
+
+
+def messages_in_force(messages: Sequence[MessageView], day: dt.date) -> list[MessageView]:
+    """Messages whose start..end (inclusive) covers `day`, recognitions left out."""
+    return [
+        m
+        for m in messages
+        if m.kind != "recognition" and m.start <= day and (m.end is None or day <= m.end)
+    ]
+
+
+def dates_text(message: MessageView) -> str:
+    return (
+        f"until {format_date(message.end)}"
+        if message.end
+        else f"since {format_date(message.start)}"
+    )
+
+
+class MessageCard(Panel):
+    """One message laid out for a fixed width; `content_height` is its exact height."""
+
+    def __init__(self, message: MessageView, theme: Theme, width: int, max_height: int) -> None:
+        color = th.MESSAGE_KIND_COLORS.get(message.kind, th.NEUTRAL_COMMENT)
+        super().__init__(th.SURFACE, radius=theme.radius, band_color=color, band_width=theme.band)
+        self.message = message
+        t = theme
+        pad = t.padding
+        x = t.band + pad
+        inner = max(1, width - x - pad)
+        y = pad
+        kind = th.MESSAGE_KIND_WORDS.get(message.kind, message.kind.upper())
+        chunks = [
+            Chunk(kind, t.font("meta_bold"), color),
+            Chunk(dates_text(message), t.font("meta"), th.TEXT_DIM),
+        ]
+        used, _ = place_chunks(self, chunks, x, y, inner, t.px(24))
+        y += used + t.px(4)
+        title_font = t.font("heading")
+        title_lines = len(wrap_text(message.title, title_font, inner, MAX_TITLE_LINES))
+        self.title = plain_label(
+            message.title, title_font, th.TEXT, max_lines=title_lines, parent=self
+        )
+        title_h = title_lines * line_height(title_font)
+        self.title.setGeometry(x, y, inner, title_h)
+        y += title_h
+        body_font = t.font("body")
+        spacing = line_height(body_font)
+        room = (max_height - y - pad - t.px(6)) // spacing
+        if message.body.strip() and room >= 1:
+            lines = len(wrap_text(message.body, body_font, inner, min(MAX_BODY_LINES, room)))
+            y += t.px(6)
+            self.body = plain_label(
+                message.body, body_font, th.TEXT_DIM, max_lines=lines, parent=self
+            )
+            self.body.setGeometry(x, y, inner, lines * spacing)
+            y += lines * spacing
+        self.content_height = y + pad
+
+
+class MessagesScreen(Screen):
+    """HQ messages in force, in columns of cards; pages when they do not fit."""
+
+    name = "messages"
+
+    def title(self) -> str:
+        return "News from HQ"
+
+    def _messages(self) -> list[MessageView]:
+        snapshot = self.snapshot
+        return messages_in_force(snapshot.messages, snapshot.date) if snapshot else []
+
+    def has_content(self) -> bool:
+        return bool(self._messages())
+
+    def build_pages(self, area: QSize) -> list[QWidget]:
+        messages = self._messages()
+        if not messages:
+            return [self.empty_page("No messages from HQ right now.")]
+        t = self.theme
+        gap = t.gap
+        columns = columns_for(area.width(), t.px(760), gap, at_most=3)
+        width = column_width(area.width(), columns, gap)
+        items: list[tuple[QWidget, int]] = []
+        for message in messages:
+            card = MessageCard(message, t, width, area.height())
+            items.append((card, card.content_height))
+        return self.place_lanes(area, [Lane(columns=columns, items=items)], gap)

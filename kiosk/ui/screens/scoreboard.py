@@ -1,0 +1,263 @@
+"""The scoreboard: today's numbers against their goals, by balanced-scorecard perspective.
+
+One column group per perspective present (in PERSPECTIVES order), one card per metric: its
+name, today's actual big, a progress bar, "Goal $12,000" with the status word and glyph, and a
+line per week / month target. Cards that do not fit go to the next page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
+
+from kiosk.formatting import PERIOD_TITLES, format_pace, format_percent, format_value
+from kiosk.ui import theme as th
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import (
+    Chunk,
+    Lane,
+    Panel,
+    ProgressBar,
+    Screen,
+    allocate_columns,
+    column_width,
+    columns_for,
+    flow_height,
+    line_height,
+    place_chunks,
+    plain_label,
+    text_width,
+)
+from kiosk.views import PERSPECTIVE_LABELS, PERSPECTIVES, MetricEntry
+
+_PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
+_GOAL_WORDS = {"day": "Goal", "week": "Week goal", "month": "Month goal"}
+
+
+@dataclass(frozen=True)
+class MetricGroup:
+    """One metric's entries (day, then week, then month) as one card shows them."""
+
+    metric: str
+    label: str
+    perspective: str
+    entries: tuple[MetricEntry, ...]
+
+    @property
+    def primary(self) -> MetricEntry:
+        """The big number: today's when there is a day entry, else the shortest period's."""
+        return self.entries[0]
+
+    @property
+    def others(self) -> tuple[MetricEntry, ...]:
+        return self.entries[1:]
+
+
+def group_metrics(entries: Sequence[MetricEntry]) -> list[tuple[str, list[MetricGroup]]]:
+    """Entries grouped by metric (catalog order kept), metrics grouped by perspective.
+
+    Perspectives come in PERSPECTIVES order; one the catalog invented is shown after them
+    rather than dropped.
+    """
+    by_metric: dict[str, list[MetricEntry]] = {}
+    for entry in entries:
+        by_metric.setdefault(entry.metric, []).append(entry)
+    groups: dict[str, list[MetricGroup]] = {}
+    for metric, rows in by_metric.items():
+        rows.sort(key=lambda e: _PERIOD_ORDER.get(e.period, 3))
+        first = rows[0]
+        group = MetricGroup(metric, first.label, first.perspective, tuple(rows))
+        groups.setdefault(first.perspective, []).append(group)
+    order = [p for p in PERSPECTIVES if p in groups] + [p for p in groups if p not in PERSPECTIVES]
+    return [(p, groups[p]) for p in order]
+
+
+def perspective_label(perspective: str) -> str:
+    return PERSPECTIVE_LABELS.get(perspective, perspective.replace("_", " ").capitalize())
+
+
+def entry_color(entry: MetricEntry) -> str:
+    return th.STATUS_COLORS[entry.status] if entry.status else th.STATUS_COLORS[None]
+
+
+class MetricCard(Panel):
+    """One metric's card, laid out for a fixed width. `content_height` is its exact height."""
+
+    def __init__(
+        self, group: MetricGroup, theme: Theme, width: int, max_height: int | None = None
+    ) -> None:
+        primary = group.primary
+        has_goal = primary.target is not None
+        super().__init__(
+            th.SURFACE,
+            radius=theme.radius,
+            band_color=entry_color(primary) if has_goal else th.TRACK,
+            band_width=theme.band,
+        )
+        self.group = group
+        t = theme
+        pad = t.padding
+        x = t.band + pad
+        inner = max(1, width - x - pad)
+        limit = max_height if max_height is not None else 10**6
+        gap = t.px(14)
+        divider_gap = t.px(10)
+        y = pad
+
+        label_font = t.font("label")
+        label = plain_label(group.label, label_font, th.TEXT, max_lines=2, parent=self)
+        label_h = len(label.lines_for(inner)) * line_height(label_font)
+        label.setGeometry(x, y, inner, label_h)
+        y += label_h
+
+        hero_font = t.font("hero")
+        hero_text = format_value(
+            primary.actual,
+            primary.unit,
+            primary.decimals,
+            fits=lambda s: text_width(s, hero_font) <= inner,
+        )
+        self.hero = plain_label(hero_text, hero_font, th.TEXT, parent=self)
+        self.hero.setAccessibleName(f"{group.label} value")
+        hero_h = line_height(hero_font)
+        self.hero.setGeometry(x, y, inner, hero_h)
+        # Figures barely use the font's descent (only a comma dips below the baseline), so the
+        # next row may start inside it: that buys a second card per column on most boards.
+        metrics = self.hero.fontMetrics()
+        y += metrics.ascent() + round(metrics.descent() * 0.4)
+
+        if has_goal:
+            y += self._bar_row(primary, t, x, y, inner)
+            y += t.px(4)
+        meta, meta_bold = t.font("meta"), t.font("meta_bold")
+        if has_goal:
+            goal = format_value(primary.target, primary.unit, primary.decimals)
+            chunks = [
+                Chunk(f"{_GOAL_WORDS.get(primary.period, 'Goal')} {goal}", meta, th.TEXT_DIM),
+                Chunk(th.status_text(primary.status), label_font, entry_color(primary)),
+            ]
+        else:
+            chunks = [Chunk("no goal", meta, th.TEXT_DIM)]
+        used, _ = place_chunks(self, chunks, x, y, inner, gap)
+        y += used
+
+        for entry in group.others:
+            chunks = self._period_chunks(entry, meta, meta_bold, inner, gap)
+            needed = 2 * divider_gap + t.px(2) + flow_height(chunks, inner, gap)
+            if y + needed + pad > limit:
+                break  # keeps the card inside its column; today's number always shows
+            y += divider_gap
+            Panel(th.DIVIDER, parent=self).setGeometry(x, y, inner, t.px(2))
+            y += t.px(2) + divider_gap
+            used, _ = place_chunks(self, chunks, x, y, inner, gap)
+            y += used
+        self.content_height = y + pad
+
+    def _bar_row(self, entry: MetricEntry, t: Theme, x: int, y: int, inner: int) -> int:
+        font = t.font("label")
+        row_h = line_height(font)
+        percent_text = format_percent(entry.percent)
+        percent_w = max(text_width(percent_text, font), text_width("100%", font))
+        bar_h = t.px(20)
+        bar = ProgressBar(entry.percent, entry_color(entry), th.TRACK, parent=self)
+        bar.setGeometry(x, y + (row_h - bar_h) // 2, max(1, inner - percent_w - t.px(16)), bar_h)
+        bar.setAccessibleName(f"{percent_text} of goal")
+        percent = plain_label(
+            percent_text,
+            font,
+            th.TEXT,
+            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            parent=self,
+        )
+        percent.setGeometry(x + inner - percent_w, y, percent_w, row_h)
+        return row_h
+
+    @staticmethod
+    def _period_chunks(
+        entry: MetricEntry, meta: QFont, meta_bold: QFont, width: int, gap: int
+    ) -> list[Chunk]:
+        """ "Week $54,210 / $60,000", then "▲ On track" and "on pace for 104%"."""
+        title = PERIOD_TITLES.get(entry.period, entry.period.capitalize())
+        actual = format_value(entry.actual, entry.unit, entry.decimals)
+        if entry.target is None:
+            return [Chunk(f"{title} {actual}", meta, th.TEXT), Chunk("no goal", meta, th.TEXT_DIM)]
+        target = format_value(entry.target, entry.unit, entry.decimals)
+        value = f"{title} {actual} / {target}"
+        if text_width(value, meta) > width:
+            # "Month $228.4K / $300K" rather than an ellipsis where the goal should be.
+            never = lambda text: False  # noqa: E731 - forces the compact form
+            actual = format_value(entry.actual, entry.unit, entry.decimals, fits=never)
+            target = format_value(entry.target, entry.unit, entry.decimals, fits=never)
+            value = f"{title} {actual} / {target}"
+        status = Chunk(th.status_text(entry.status), meta_bold, entry_color(entry))
+        chunks = [Chunk(value, meta, th.TEXT), status]
+        if entry.status != "met" and entry.pace is not None:
+            # Once met, the pace adds nothing; before that it is the point of the line. In a
+            # narrow card the short form keeps status and pace on one line.
+            pace = format_pace(entry.pace)
+            if text_width(status.text, meta_bold) + gap + text_width(pace, meta) > width:
+                pace = f"pace {format_percent(entry.pace)}"
+            chunks.append(Chunk(pace, meta, th.TEXT_DIM))
+        return chunks
+
+
+class ScoreboardScreen(Screen):
+    """Today's score vs goal for every metric, grouped by perspective; pages when needed."""
+
+    name = "scoreboard"
+
+    def title(self) -> str:
+        return "Today's score"
+
+    def has_content(self) -> bool:
+        # The scoreboard is the board's home: it always shows, even while waiting for data.
+        return True
+
+    def build_pages(self, area: QSize) -> list[QWidget]:
+        snapshot = self.snapshot
+        groups = group_metrics(snapshot.scoreboard.metrics) if snapshot else []
+        if not groups:
+            return [self.empty_page("No numbers yet: waiting for the first data from HQ.")]
+        t = self.theme
+        gap = t.gap
+        total = columns_for(area.width(), t.px(400), gap, at_least=len(groups), at_most=4)
+        total = max(total, len(groups))
+        allocation = allocate_columns([len(g) for _, g in groups], total)
+        # Cards are built at the width they are placed at: the columns actually handed out.
+        column_w = column_width(area.width(), sum(allocation), gap)
+        heading_font = t.font("heading")
+        header_h = line_height(heading_font) + t.px(6)
+        card_room = area.height() - header_h - self.heading_gap
+        lanes = []
+        for (perspective, metric_groups), columns in zip(groups, allocation, strict=True):
+            items: list[tuple[QWidget, int]] = []
+            for group in metric_groups:
+                card = MetricCard(group, t, column_w, max_height=card_room)
+                items.append((card, card.content_height))
+            lanes.append(
+                Lane(
+                    columns=columns,
+                    items=items,
+                    header_height=header_h,
+                    make_header=self._header_maker(perspective),
+                )
+            )
+        return self.place_lanes(area, lanes, gap)
+
+    def _header_maker(self, perspective: str) -> Callable[[QWidget, QRect], None]:
+        t = self.theme
+        color = th.PERSPECTIVE_COLORS.get(perspective, th.OTHER_PERSPECTIVE_COLOR)
+
+        def make(page: QWidget, rect: QRect) -> None:
+            font = t.font("heading")
+            label = plain_label(perspective_label(perspective), font, color, parent=page)
+            label.setGeometry(rect.x(), rect.y(), rect.width(), line_height(font))
+            Panel(color, radius=t.px(3), parent=page).setGeometry(
+                rect.x(), rect.bottom() - t.px(6) + 1, rect.width(), t.px(6)
+            )
+
+        return make

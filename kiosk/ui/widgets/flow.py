@@ -1,0 +1,186 @@
+"""Measuring and placing: inline runs of differently styled text, and columns of cards.
+
+`pack_columns` and `allocate_columns` are plain arithmetic, so how a screen pages is tested
+without pixels; `place_chunks` measures with the real fonts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QWidget
+
+from kiosk.ui.widgets.text import FitLabel, line_height, plain_label, text_width
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of text in one font and colour, e.g. the "▲ On track" in a week line."""
+
+    text: str
+    font: QFont
+    color: str
+
+
+def flow_lines(chunks: Sequence[Chunk], width: int, gap: int) -> list[list[Chunk]]:
+    """Chunks packed left to right into lines of `width`; a chunk is never split."""
+    lines: list[list[Chunk]] = []
+    current: list[Chunk] = []
+    used = 0
+    for chunk in chunks:
+        if not chunk.text:
+            continue
+        advance = text_width(chunk.text, chunk.font)
+        needed = advance if not current else used + gap + advance
+        if current and needed > width:
+            lines.append(current)
+            current, used = [chunk], advance
+        else:
+            current.append(chunk)
+            used = needed
+    if current:
+        lines.append(current)
+    return lines
+
+
+def flow_height(chunks: Sequence[Chunk], width: int, gap: int) -> int:
+    total = 0
+    for line in flow_lines(chunks, width, gap):
+        metrics = [QFontMetricsF(c.font) for c in line]
+        total += math.ceil(max(m.ascent() for m in metrics) + max(m.descent() for m in metrics))
+    return total
+
+
+def place_chunks(
+    parent: QWidget, chunks: Sequence[Chunk], x: int, y: int, width: int, gap: int
+) -> tuple[int, list[FitLabel]]:
+    """Make one label per chunk, baselines aligned, wrapping between chunks; returns the height
+    used and the labels."""
+    labels: list[FitLabel] = []
+    top = y
+    for line in flow_lines(chunks, width, gap):
+        metrics = [QFontMetricsF(c.font) for c in line]
+        ascent = max(m.ascent() for m in metrics)
+        descent = max(m.descent() for m in metrics)
+        left = x
+        for chunk, m in zip(line, metrics, strict=True):
+            advance = min(text_width(chunk.text, chunk.font), x + width - left)
+            label = plain_label(chunk.text, chunk.font, chunk.color, parent=parent)
+            # Baselines aligned: each label's top sits its own ascent above the line's.
+            offset = math.floor(ascent - m.ascent())
+            label.setGeometry(left, top + offset, max(1, advance), line_height(chunk.font))
+            labels.append(label)
+            left += advance + gap
+        top += math.ceil(ascent + descent)
+    return top - y, labels
+
+
+def pack_columns(
+    heights: Sequence[int],
+    columns: int,
+    column_height: int,
+    gap: int,
+    keep_with_next: Sequence[bool] | None = None,
+) -> list[list[list[int]]]:
+    """Item indices, in order, filled down column after column, page after page.
+
+    Returns pages -> columns -> indices. An item taller than a column still gets a column to
+    itself (its builder must have capped it). A `keep_with_next` item (a heading) moves on
+    with the item that follows it rather than ending a column alone.
+    """
+    columns = max(1, columns)
+    pages: list[list[list[int]]] = []
+    page: list[list[int]] = [[] for _ in range(columns)]
+    column = 0
+    bottom = 0
+    for index, height in enumerate(heights):
+        needed = height
+        if keep_with_next and keep_with_next[index] and index + 1 < len(heights):
+            needed = height + gap + heights[index + 1]
+        start = bottom + gap if page[column] else 0
+        if page[column] and start + needed > column_height:
+            column += 1
+            if column == columns:
+                pages.append(page)
+                page = [[] for _ in range(columns)]
+                column = 0
+            start = 0
+        page[column].append(index)
+        bottom = start + height
+    if any(page) or not pages:
+        pages.append(page)
+    # Greedy filling gives the fewest pages; then each page's items are spread over its
+    # columns (order kept) so a page of two cards does not leave a column empty.
+    keep = keep_with_next or [False] * len(heights)
+    return [
+        _balance([i for column in p for i in column], heights, keep, columns, gap) for p in pages
+    ]
+
+
+def _balance(
+    items: list[int], heights: Sequence[int], keep: Sequence[bool], columns: int, gap: int
+) -> list[list[int]]:
+    """`items` split, in order, into `columns` runs with the lowest tallest run.
+
+    Never cuts after a keep-with-next item; on a tie, earlier columns get more items.
+    """
+    count = len(items)
+
+    def run_height(first: int, last: int) -> int:  # items[first:last]
+        chosen = items[first:last]
+        return sum(heights[i] for i in chosen) + gap * max(0, len(chosen) - 1)
+
+    def can_cut(at: int) -> bool:
+        return at in (0, count) or not keep[items[at - 1]]
+
+    infinite = 10**12
+    # best[k][n] = (tallest run, cut points) for the first n items in k columns.
+    best = [[(0, ())] + [(infinite, ())] * count]
+    for k in range(1, columns + 1):
+        row = []
+        for n in range(count + 1):
+            choice = (infinite, ())
+            for m in range(n, -1, -1):  # latest cut first: ties keep items to the left
+                if not can_cut(m) or best[k - 1][m][0] >= infinite:
+                    continue
+                tallest = max(best[k - 1][m][0], run_height(m, n))
+                if tallest < choice[0]:
+                    choice = (tallest, (*best[k - 1][m][1], m))
+            row.append(choice)
+        best.append(row)
+    cuts = [*best[columns][count][1][1:], count]
+    result, start = [], 0
+    for cut in cuts:
+        result.append(items[start:cut])
+        start = cut
+    return result
+
+
+def allocate_columns(counts: Sequence[int], total: int) -> list[int]:
+    """Share `total` columns between groups of `counts` items: one each, the rest to the most
+    crowded groups (never more columns than items)."""
+    columns = [1] * len(counts)
+    spare = max(0, total - len(counts))
+    while spare > 0:
+        candidates = [i for i, n in enumerate(counts) if columns[i] < n]
+        if not candidates:
+            break
+        best = max(candidates, key=lambda i: (counts[i] / columns[i], -i))
+        columns[best] += 1
+        spare -= 1
+    return columns
+
+
+def columns_for(
+    width: int, min_column: int, gap: int, *, at_least: int = 1, at_most: int = 6
+) -> int:
+    """How many columns of at least `min_column` pixels fit `width`."""
+    fit = (width + gap) // max(1, min_column + gap)
+    return max(at_least, min(at_most, fit))
+
+
+def column_width(width: int, columns: int, gap: int) -> int:
+    return max(1, (width - (columns - 1) * gap) // max(1, columns))

@@ -1,0 +1,239 @@
+"""The base of every screen: pages of content that fit the screen exactly.
+
+A screen builds all its pages whenever its data, theme or size changes (not on every page
+turn), and shows one at a time. Pages are planned with real font metrics before anything is
+placed, so content that does not fit goes to the next page: type never shrinks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
+from PySide6.QtWidgets import QWidget
+
+from kiosk.ui import theme as th
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets.flow import pack_columns
+from kiosk.ui.widgets.text import line_height, plain_label
+from kiosk.views import BoardSnapshot
+
+
+def fill_background(widget: QWidget, color: str) -> None:
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(color))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)
+
+
+@dataclass
+class Lane:
+    """A vertical band of a page: an optional heading, then items in `columns` columns.
+
+    `items` are (widget, height) built at the lane's column width; `make_header(page, rect)`
+    draws the heading on each page so every page keeps the same frame.
+    """
+
+    columns: int
+    items: list[tuple[QWidget, int]]
+    header_height: int = 0
+    make_header: Callable[[QWidget, QRect], None] | None = None
+    keep_with_next: list[bool] | None = None
+    # Filled in by Screen.place_lanes:
+    plan: list[list[list[int]]] = field(default_factory=list)
+
+
+class Screen(QWidget):
+    """One screen of the rotation.
+
+    Interface used by the window, the rotator and `render_screen`:
+    `set_snapshot(snapshot)`, `page_count()`, `show_page(i)`, `current_page()`,
+    `has_content()`, `set_theme(theme)`, `title()`, `page_text()`. The title and the
+    page indicator are shown by the header, which spans the screen anyway.
+
+    Subclasses implement `title()`, `has_content()` and `build_pages(area)`.
+
+    Signals: `page_changed(int)` when another page is shown.
+    """
+
+    name: ClassVar[str] = ""
+    page_changed = Signal(int)
+
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._theme = theme or Theme()
+        self._snapshot: BoardSnapshot | None = None
+        self._pages: list[QWidget] = []
+        self._page = 0
+        self._built_key: tuple[object, ...] | None = None
+        fill_background(self, th.BACKGROUND)
+
+    # --- the screen interface -----------------------------------------------------------
+
+    @property
+    def theme(self) -> Theme:
+        return self._theme
+
+    @property
+    def snapshot(self) -> BoardSnapshot | None:
+        return self._snapshot
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def has_content(self) -> bool:
+        raise NotImplementedError
+
+    def set_theme(self, theme: Theme) -> None:
+        if theme != self._theme:
+            self._theme = theme
+            self._rebuild()
+
+    def set_snapshot(self, snapshot: BoardSnapshot) -> None:
+        # The app re-reads the board every minute; an equal snapshot (frozen dataclasses
+        # compare by value) changes nothing, so nothing is rebuilt.
+        if snapshot == self._snapshot:
+            return
+        self._snapshot = snapshot
+        self._rebuild()
+
+    def page_count(self) -> int:
+        self._ensure_built()
+        return len(self._pages)
+
+    def current_page(self) -> int:
+        return self._page
+
+    def show_page(self, index: int) -> None:
+        """Show page `index`, clamped to the pages there are."""
+        self._ensure_built()
+        index = max(0, min(index, len(self._pages) - 1))
+        for number, page in enumerate(self._pages):
+            page.setVisible(number == index)
+        changed = index != self._page
+        self._page = index
+        if changed:
+            self.page_changed.emit(index)
+
+    def pages(self) -> list[QWidget]:
+        self._ensure_built()
+        return list(self._pages)
+
+    # --- for subclasses -----------------------------------------------------------------
+
+    def build_pages(self, area: QSize) -> list[QWidget]:
+        """Make the page widgets (children of `self.new_page()`) for a content area."""
+        raise NotImplementedError
+
+    @property
+    def heading_gap(self) -> int:
+        """Space between a lane's heading and its first item."""
+        return self._theme.px(10)
+
+    def page_text(self) -> str:
+        """ "2 / 3" for the header while a screen has several pages, else ""."""
+        count = self.page_count()
+        return f"{self._page + 1} / {count}" if count > 1 else ""
+
+    def content_rect(self) -> QRect:
+        t = self._theme
+        top = t.px(14)
+        return QRect(
+            t.margin,
+            top,
+            max(1, self.width() - 2 * t.margin),
+            max(1, self.height() - top - t.px(16)),
+        )
+
+    def new_page(self) -> QWidget:
+        page = QWidget(self)
+        page.setGeometry(self.content_rect())
+        page.hide()
+        return page
+
+    def empty_page(self, text: str) -> QWidget:
+        """A page with one calm line, for a screen with nothing to show (screenshots)."""
+        page = self.new_page()
+        font = self._theme.font("heading")
+        label = plain_label(
+            text, font, th.TEXT_DIM, max_lines=3, align=Qt.AlignmentFlag.AlignCenter, parent=page
+        )
+        height = 3 * line_height(font)
+        label.setGeometry(0, (page.height() - height) // 3, page.width(), height)
+        return page
+
+    def place_lanes(self, area: QSize, lanes: Sequence[Lane], gap: int) -> list[QWidget]:
+        """Lay lanes side by side (widths by their column counts) and page them together."""
+        total_columns = sum(lane.columns for lane in lanes)
+        column_w = max(1, (area.width() - (total_columns - 1) * gap) // max(1, total_columns))
+        for lane in lanes:
+            header_space = lane.header_height + (self.heading_gap if lane.header_height else 0)
+            lane.plan = pack_columns(
+                [h for _, h in lane.items],
+                lane.columns,
+                area.height() - header_space,
+                gap,
+                lane.keep_with_next,
+            )
+        page_total = max((len(lane.plan) for lane in lanes), default=1)
+        pages: list[QWidget] = []
+        for number in range(page_total):
+            page = self.new_page()
+            x = 0
+            for lane in lanes:
+                lane_w = lane.columns * column_w + (lane.columns - 1) * gap
+                header_space = lane.header_height + (self.heading_gap if lane.header_height else 0)
+                if lane.make_header is not None:
+                    lane.make_header(page, QRect(x, 0, lane_w, lane.header_height))
+                if number < len(lane.plan):
+                    for column, indices in enumerate(lane.plan[number]):
+                        y = header_space
+                        for index in indices:
+                            widget, height = lane.items[index]
+                            height = min(height, area.height() - y)
+                            widget.setParent(page)
+                            widget.setGeometry(x + column * (column_w + gap), y, column_w, height)
+                            widget.show()
+                            y += height + gap
+                x += lane_w + gap
+            pages.append(page)
+        # Items planned on no page (none today) must not linger as top-level windows.
+        for lane in lanes:
+            for widget, _ in lane.items:
+                if widget.parent() is None:
+                    widget.deleteLater()
+        return pages
+
+    # --- internals ----------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rebuild()
+
+    def _ensure_built(self) -> None:
+        if self._built_key != self._key():
+            self._rebuild()
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.size().width(), self.size().height(), self._theme, id(self._snapshot))
+
+    def _rebuild(self) -> None:
+        for page in self._pages:
+            page.hide()
+            page.setParent(None)
+            page.deleteLater()
+        self._pages = []
+        area = self.content_rect().size()
+        pages = self.build_pages(area) if self._usable(area) else []
+        self._pages = pages or [self.new_page()]
+        self._built_key = self._key()
+        self._page = max(0, min(self._page, len(self._pages) - 1))
+        for number, page in enumerate(self._pages):
+            page.setVisible(number == self._page)
+
+    def _usable(self, area: QSize) -> bool:
+        # Before the window is sized, children are a default 100x30: not worth laying out.
+        return area.width() >= self._theme.px(200) and area.height() >= self._theme.px(200)
