@@ -182,10 +182,16 @@ def screenshot(config: Config, args: argparse.Namespace) -> int:
 
     from PySide6.QtCore import QSize
 
+    from kiosk.cli import UsageError
     from kiosk.ui.render import render_screen
 
     width, height = args.size
-    image = render_screen(args.screen, snapshot, QSize(width, height), page=max(0, args.page - 1))
+    try:
+        image = render_screen(
+            args.screen, snapshot, QSize(width, height), page=max(0, args.page - 1)
+        )
+    except ValueError as exc:  # a page the screen does not have
+        raise UsageError(str(exc)) from None
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
