@@ -45,3 +45,4 @@ def setup_logging(config: LoggingConfig, *, console_level: str = "INFO") -> None
     # urllib3 logs every retry at WARNING with the full URL; ours say it once, redacted.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
