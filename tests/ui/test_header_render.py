@@ -83,7 +83,7 @@ def test_render_screen_exact_size_and_errors():
     assert image.size() == QSize(800, 450)
     with pytest.raises(ValueError, match="unknown screen"):
         render_screen("weather", snapshots.full_snapshot(), QSize(800, 450))
-    with pytest.raises(ValueError, match="page 5"):
+    with pytest.raises(ValueError, match="page 6 does not exist"):  # shown 1-based
         render_screen("comments", snapshots.full_snapshot(), QSize(1920, 1080), page=5)
     with pytest.raises(ValueError, match="too small"):
         render_screen("comments", snapshots.full_snapshot(), QSize(10, 10))
