@@ -109,15 +109,26 @@ def sync(config: Config, args: argparse.Namespace) -> int:
 
 def status(config: Config, args: argparse.Namespace) -> int:
     from sync.status import feed_statuses
+    from sync.upload import outbox_status
 
     db = open_db(config)
     try:
         with db.read() as session:
             feeds = feed_statuses(session, config.feeds, config.store.tz)
+            box = outbox_status(session)
     finally:
         db.dispose()
+    oldest = (
+        box.oldest.astimezone(config.store.tz).isoformat(timespec="seconds") if box.oldest else None
+    )
+    outbox = {
+        "pending": box.pending,
+        "oldest": oldest,
+        "last_error": box.last_error,
+        "upload": "on" if config.hq.upload_url else "off",
+    }
     if args.json:
-        print(json.dumps({"store_id": config.store.id, "feeds": feeds}, indent=2))
+        print(json.dumps({"store_id": config.store.id, "feeds": feeds, "outbox": outbox}, indent=2))
         return EXIT_OK
     if not feeds:
         print("no feeds configured in", config.path)
@@ -137,6 +148,14 @@ def status(config: Config, args: argparse.Namespace) -> int:
             print(f"{'':<14} bad row {where}: {bad['reason']}")
         if len(rejects) > 5:
             print(f"{'':<14} ... {len(rejects) - 5} more (kiosk status --json lists them)")
+    line = f"{'outbox':<14} {box.pending} waiting for HQ"
+    if oldest:
+        line += f", oldest since {oldest}"
+    if box.last_error:
+        line += f"  last error: {box.last_error}"
+    if not config.hq.upload_url:
+        line += "  (uploads off: no [hq] upload_url)"
+    print(line)
     return EXIT_OK
 
 
