@@ -1,8 +1,9 @@
 """The composition root of `kiosk run`.
 
 config -> database -> writer -> sync service -> scheduler -> bridge -> snapshot loader ->
-window; shutdown hangs off `QApplication.aboutToQuit`. Nothing here decides what is on screen:
-the window's rotator does. This module only wires the parts and moves data between threads.
+celebration detector -> window; shutdown hangs off `QApplication.aboutToQuit`. Nothing here
+decides what is on screen: the window's rotator does, and the plain-Python detector decides
+what to celebrate. This module only wires the parts and moves data between threads.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
+from kiosk.celebrations import CelebrationDetector, record_celebrated
 from kiosk.config import Config
 from kiosk.snapshot import load_snapshot
-from kiosk.views import BoardSnapshot
+from kiosk.views import BoardSnapshot, GoalPeriod
 from sync.db import Database, open_database
 from sync.service import PullReport, SyncService
 from sync.writer import Writer
@@ -29,6 +32,7 @@ from sync.writer import Writer
 log = logging.getLogger(__name__)
 
 Now = Callable[[], dt.datetime]
+RecordGoals = Callable[[tuple[GoalPeriod, ...]], object]
 
 
 def utc_now() -> dt.datetime:
@@ -60,8 +64,9 @@ class SnapshotLoader(QObject):
     loaded = Signal(object)
     _finished = Signal(object)
 
-    def __init__(self, db: Database, config: Config, now: Now = utc_now,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, db: Database, config: Config, now: Now = utc_now, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self._config = config
@@ -105,28 +110,107 @@ class SnapshotLoader(QObject):
 
 
 class KioskController(QObject):
-    """Reacts to pulls and the passing minutes by refreshing what the window shows."""
+    """Refreshes what the window shows after pulls and as minutes pass, and turns goals
+    just met into celebrations.
 
-    def __init__(self, window: object, loader: SnapshotLoader, bridge: SyncBridge,
-                 parent: QObject | None = None) -> None:
+    Every snapshot goes through the `CelebrationDetector` on the GUI thread (a few set
+    operations); the goals it says to store go to `record` (in `run_kiosk`, a job on the
+    single writer thread: the GUI thread never writes), the ones to celebrate to
+    `window.celebrate()`. While the display is off (outside opening hours) the controller
+    reads nothing: the minute refresh stops, pulls only mark the board out of date, and one
+    read at opening catches up (a goal met overnight is celebrated then).
+    """
+
+    def __init__(
+        self,
+        window: object,
+        loader: SnapshotLoader,
+        bridge: SyncBridge,
+        parent: QObject | None = None,
+        *,
+        detector: CelebrationDetector | None = None,
+        record: RecordGoals | None = None,
+    ) -> None:
         super().__init__(parent)
         self._window = window
         self._loader = loader
+        self._detector = detector or CelebrationDetector()
+        self._record = record
+        self._asleep = False
         loader.loaded.connect(self._on_loaded)
         bridge.report_ready.connect(self._on_report)
+        display_changed = getattr(window, "display_changed", None)
+        if display_changed is not None:
+            display_changed.connect(self._on_display_changed)
+            self._asleep = not getattr(window, "display_on", True)
         # Freshness ("updated 10:42", stale warnings) and the date move with the clock.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(60_000)
         self._refresh_timer.timeout.connect(loader.request)
-        self._refresh_timer.start()
+        if not self._asleep:
+            self._refresh_timer.start()
+
+    @property
+    def detector(self) -> CelebrationDetector:
+        return self._detector
+
+    def refresh_timer(self) -> QTimer:
+        return self._refresh_timer
+
+    @Slot()
+    def refresh(self) -> None:
+        """Read the board again now (a pull applied, a manager saved a number). While the
+        display is off this waits: waking up reads the board anyway."""
+        if not self._asleep:
+            self._loader.request()
+
+    def present(self, snapshot: BoardSnapshot) -> None:
+        """Show `snapshot`, storing and celebrating the goals it newly meets."""
+        seen = self._detector.observe(snapshot.scoreboard, snapshot.celebrated)
+        if seen.record and self._record is not None:
+            self._record(seen.record)
+        self._window.set_snapshot(snapshot)  # type: ignore[attr-defined]
+        if seen.celebrate:
+            names = ", ".join(f"{e.metric} ({e.period})" for e in seen.celebrate)
+            log.info("goal met: %s", names)
+            self._window.celebrate(seen.celebrate)  # type: ignore[attr-defined]
 
     @Slot(object)
     def _on_report(self, report: PullReport) -> None:
-        self._loader.request()
+        self.refresh()
 
     @Slot(object)
     def _on_loaded(self, snapshot: BoardSnapshot) -> None:
-        self._window.set_snapshot(snapshot)  # type: ignore[attr-defined]
+        self.present(snapshot)
+
+    @Slot(bool)
+    def _on_display_changed(self, on: bool) -> None:
+        self._asleep = not on
+        if on:
+            self._refresh_timer.start()
+            self._loader.request()
+        else:
+            self._refresh_timer.stop()
+
+
+def record_on_writer(
+    db: Database, store_id: str, writer: Writer, now: Now = utc_now
+) -> RecordGoals:
+    """A `record` for KioskController: queue the write on the single writer thread and
+    return at once; a failure is logged (the goal may then celebrate once more after a
+    restart, which beats blocking the screen)."""
+
+    def record(goals: tuple[GoalPeriod, ...]) -> Future[int]:
+        future = writer.submit(record_celebrated, db, store_id, goals, now())
+        future.add_done_callback(_log_record_failure)
+        return future
+
+    return record
+
+
+def _log_record_failure(future: Future[int]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("storing celebrated goals failed: %r", future.exception())
 
 
 def _install_signal_handlers(app: QApplication) -> QSocketNotifier:
@@ -154,6 +238,27 @@ def _install_signal_handlers(app: QApplication) -> QSocketNotifier:
     return notifier
 
 
+def _add_demo_goal_job(
+    scheduler: Any, config: Config, service: SyncService, bridge: SyncBridge
+) -> None:
+    """About a minute after start, the demo's HQ publishes the number that meets the goal,
+    and the kiosk pulls it at once: a newcomer sees a celebration on the first run of a day
+    (later runs that day do not celebrate again: the goal is stored as celebrated)."""
+    from apscheduler.triggers.date import DateTrigger
+
+    from kiosk.demo import GOAL_MET_AFTER_SECONDS, write_demo_feeds
+
+    def goal_met() -> None:
+        assert config.demo_feeds_dir is not None
+        write_demo_feeds(config.demo_feeds_dir, config.store, config.store.today(), goal_met=True)
+        for spec in service.feeds:
+            if spec.kind == "metrics":
+                bridge.emit_report(service.pull(spec))
+
+    at = utc_now() + dt.timedelta(seconds=GOAL_MET_AFTER_SECONDS)
+    scheduler.add_job(goal_met, DateTrigger(run_date=at), id="demo-goal", misfire_grace_time=600)
+
+
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
     from kiosk.scheduling import build_scheduler
@@ -168,9 +273,32 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     loader = SnapshotLoader(db, config, parent=app)
 
     tz = config.store.tz
-    window = KioskWindow(config.screens, config.display, now=lambda: dt.datetime.now(tz))
-    controller = KioskController(window, loader, bridge, parent=app)
-    window.set_snapshot(loader.load_now())
+
+    def store_now() -> dt.datetime:
+        return dt.datetime.now(tz)
+
+    sound = None
+    if config.celebration.sound:
+        from kiosk.ui.sound import CelebrationSound
+
+        sound = CelebrationSound(config.celebration, store_now, parent=app)
+    window = KioskWindow(
+        config.screens,
+        config.display,
+        now=store_now,
+        celebration=config.celebration,
+        sound=sound,
+    )
+    controller = KioskController(
+        window,
+        loader,
+        bridge,
+        parent=app,
+        record=record_on_writer(db, config.store.id, writer),
+    )
+    # The first snapshot goes through the detector too: goals met before the start are
+    # recorded, not celebrated. (The demo's feeds were written below its goal by dispatch.)
+    controller.present(loader.load_now())
 
     def new_day() -> None:
         if config.demo_feeds_dir is not None:
@@ -181,6 +309,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
             bridge.emit_report(service.pull(spec))
 
     scheduler = build_scheduler(config, service, bridge.emit_report, on_new_day=new_day)
+    if config.demo_feeds_dir is not None:
+        _add_demo_goal_job(scheduler, config, service, bridge)
     notifier = _install_signal_handlers(app)
 
     def shutdown() -> None:

@@ -75,6 +75,31 @@ class DisplayConfig:
     cursor_hide_seconds: float = 3
     # Fraction of the rotation a page change may take is not configurable: pages split the
     # screen's seconds evenly.
+    # Opening hours in store time; both None: always on. close <= open crosses midnight.
+    open_at: dt.time | None = None
+    close_at: dt.time | None = None
+    off_mode: str = "black"  # outside opening hours: "black" or a dim "clock"
+    # Burn-in protection: everything moves by up to this many pixels (at 1080p, scaled),
+    # one step every `shift_minutes`. 0 turns it off.
+    shift_pixels: int = 4
+    shift_minutes: float = 10
+
+
+# The bundled celebration chime (a short synthesized WAV; see assets/sounds/README.md).
+DEFAULT_SOUND_FILE = Path(__file__).resolve().parents[1] / "assets" / "sounds" / "celebration.wav"
+
+
+@dataclass(frozen=True)
+class CelebrationConfig:
+    """The goal-met moment: confetti, and an optional short sound outside a quiet window."""
+
+    confetti: bool = True
+    sound: bool = False
+    sound_file: Path = DEFAULT_SOUND_FILE
+    volume: float = 0.6  # 0 to 1
+    # No sound from quiet_start (inclusive) to quiet_end, store time; may cross midnight.
+    quiet_start: dt.time | None = None
+    quiet_end: dt.time | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +162,7 @@ class Config:
     logging: LoggingConfig
     manager: ManagerConfig
     hq: HqUploadConfig = field(default_factory=HqUploadConfig)
+    celebration: CelebrationConfig = field(default_factory=CelebrationConfig)
     demo_feeds_dir: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -241,6 +267,35 @@ class _Section:
             self._bad(key, f"must be one of {', '.join(choices)}, not {value!r}")
             return None if default is _MISSING else default
         return value
+
+    def time_of_day(self, key: str) -> dt.time | None:
+        """An optional "HH:MM" (24-hour) time of day."""
+        value = self.string(key, None)
+        if value is None:
+            return None
+        from kiosk.display_schedule import parse_hhmm
+
+        try:
+            return parse_hhmm(value)
+        except ValueError:
+            self._bad(key, f"{value!r} is not a time of day as HH:MM (e.g. 07:00 or 22:30)")
+            return None
+
+    def time_window(self, start_key: str, end_key: str) -> tuple[dt.time | None, dt.time | None]:
+        """Two times that come together or not at all, and differ."""
+        start, end = self.time_of_day(start_key), self.time_of_day(end_key)
+        given = {start_key: self.data.get(start_key), end_key: self.data.get(end_key)}
+        if (given[start_key] is None) != (given[end_key] is None):
+            missing = end_key if given[end_key] is None else start_key
+            other = start_key if missing == end_key else end_key
+            self._bad(missing, f"is required when {other} is given")
+            return None, None
+        if start is not None and start == end:
+            self._bad(end_key, f"must differ from {start_key}")
+            return None, None
+        if start is None or end is None:
+            return None, None
+        return start, end
 
     def finish(self) -> None:
         for key in self.data:
@@ -355,6 +410,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         "demo",
         "manager",
         "hq",
+        "celebration",
     }
     for key in data:
         if key not in known:
@@ -384,12 +440,38 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
 
     # [display]
     disp_s = _Section(data.get("display", {}), "[display]", problems)
+    open_at, close_at = disp_s.time_window("open", "close")
     display = DisplayConfig(
         stale_after_minutes=disp_s.number("stale_after_minutes", 120, minimum=1),
         transition_ms=disp_s.number("transition_ms", 400, minimum=0, maximum=5000, integer=True),
         cursor_hide_seconds=disp_s.number("cursor_hide_seconds", 3, minimum=0),
+        open_at=open_at,
+        close_at=close_at,
+        off_mode=disp_s.choice("off_mode", ("black", "clock"), "black"),
+        shift_pixels=disp_s.number("shift_pixels", 4, minimum=0, maximum=20, integer=True),
+        shift_minutes=disp_s.number("shift_minutes", 10, minimum=1, maximum=24 * 60),
     )
     disp_s.finish()
+
+    # [celebration]
+    cel_s = _Section(data.get("celebration", {}), "[celebration]", problems)
+    sound_on = cel_s.boolean("sound", False)
+    raw_sound = cel_s.string("sound_file", None)
+    sound_file = DEFAULT_SOUND_FILE
+    if raw_sound is not None:
+        sound_file = _resolve_path(config_dir, raw_sound)
+        if sound_on and not sound_file.is_file():
+            cel_s._bad("sound_file", f"file {str(sound_file)!r} does not exist")
+    quiet_start, quiet_end = cel_s.time_window("quiet_start", "quiet_end")
+    celebration = CelebrationConfig(
+        confetti=cel_s.boolean("confetti", True),
+        sound=sound_on,
+        sound_file=sound_file,
+        volume=cel_s.number("volume", 0.6, minimum=0, maximum=1),
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+    )
+    cel_s.finish()
 
     # [leaderboard]
     lb_s = _Section(data.get("leaderboard", {}), "[leaderboard]", problems)
@@ -475,6 +557,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         logging=logging_cfg,
         manager=manager,
         hq=hq,
+        celebration=celebration,
         demo_feeds_dir=demo_dir,
     )
 

@@ -3,6 +3,11 @@
 `[demo] feeds_dir` in the config turns this on: every command writes the feeds there before it
 reads anything (only files whose content changed are rewritten, so an unchanged demo feed stays
 "unchanged" for the sync). The numbers are pseudo-random but fixed for a given store and day.
+
+A newcomer should see a celebration without waiting for a real goal: the demo store's
+five-star comments today stand one below the day goal (`goal_met=False`, what every command
+writes), and `kiosk run` rewrites the metrics feed about a minute after start with the goal
+crossed (`goal_met=True`, see `kiosk.app`), so the next pull meets it on screen.
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ from pathlib import Path
 from kiosk.config import StoreConfig
 
 HISTORY_DAYS = 45
+DEMO_STORE = "S001"
+# The goal the demo meets on screen: today's five-star comments, one short of this at start.
+FIVE_STAR_DAY_GOAL = 2
+GOAL_METRIC = "five_star"
+GOAL_MET_AFTER_SECONDS = 60
 REGION = "Central"
 # (store_id, name, region, strength): strength scales how well each store does.
 DEMO_STORES: tuple[tuple[str, str, str, float], ...] = (
@@ -50,7 +60,20 @@ class DemoMetric:
 
 CATALOG: tuple[DemoMetric, ...] = (
     DemoMetric(
-        "sales", "Sales", "$", "financial", "up", "sum", 0, True, 11800, 0.18, 12000, 84000, 360000
+        # HQ's point-of-sale system feeds sales; managers type appearance and training.
+        "sales",
+        "Sales",
+        "$",
+        "financial",
+        "up",
+        "sum",
+        0,
+        False,
+        11800,
+        0.18,
+        12000,
+        84000,
+        360000,
     ),
     DemoMetric(
         "avg_basket",
@@ -93,7 +116,7 @@ CATALOG: tuple[DemoMetric, ...] = (
         False,
         1.6,
         0.9,
-        None,
+        FIVE_STAR_DAY_GOAL,
         10,
         None,
     ),
@@ -197,7 +220,9 @@ def _value(m: DemoMetric, store: str, strength: float, day: dt.date, today: dt.d
     return round(value, m.decimals) if m.decimals else float(round(value))
 
 
-def metrics_csv(today: dt.date) -> str:
+def metrics_csv(today: dt.date, *, goal_met: bool = False) -> str:
+    """Every store's daily values; `goal_met` puts the demo store's five-star comments today
+    past their day goal (else one short of it)."""
     rows: list[list[object]] = []
     for offset in range(HISTORY_DAYS, -1, -1):
         day = today - dt.timedelta(days=offset)
@@ -205,9 +230,11 @@ def metrics_csv(today: dt.date) -> str:
             for m in CATALOG:
                 if m.metric == "mystery_shopper" and day.day % 7 != 3 and day != today:
                     continue  # a mystery shop happens now and then; "last" keeps the latest
-                if m.entry and store == "S001" and day == today and m.metric != "sales":
+                if m.entry and store == DEMO_STORE and day == today:
                     continue  # left for the manager to type in
                 value = _value(m, store, strength, day, today)
+                if m.metric == GOAL_METRIC and store == DEMO_STORE and day == today:
+                    value = FIVE_STAR_DAY_GOAL + 1 if goal_met else FIVE_STAR_DAY_GOAL - 1
                 rows.append([store, day.isoformat(), m.metric, f"{value:.{m.decimals}f}"])
     return _csv(["store_id", "date", "metric", "value"], rows)
 
@@ -329,23 +356,25 @@ def messages_json(store_id: str, today: dt.date) -> str:
     return json.dumps({"records": records}, indent=2) + "\n"
 
 
-def demo_feeds(store: StoreConfig, today: dt.date) -> dict[str, str]:
+def demo_feeds(store: StoreConfig, today: dt.date, *, goal_met: bool = False) -> dict[str, str]:
     """File name -> content of every demo feed for `today`."""
     return {
         "stores.csv": stores_csv(),
         "catalog.csv": catalog_csv(),
-        "metrics.csv": metrics_csv(today),
+        "metrics.csv": metrics_csv(today, goal_met=goal_met),
         "targets.csv": targets_csv(today),
         "comments.csv": comments_csv(store.id, today),
         "messages.json": messages_json(store.id, today),
     }
 
 
-def write_demo_feeds(folder: Path, store: StoreConfig, today: dt.date) -> list[Path]:
+def write_demo_feeds(
+    folder: Path, store: StoreConfig, today: dt.date, *, goal_met: bool = False
+) -> list[Path]:
     """Write the demo feeds into `folder`; returns the files that changed."""
     folder.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
-    for name, content in demo_feeds(store, today).items():
+    for name, content in demo_feeds(store, today, goal_met=goal_met).items():
         path = folder / name
         data = content.encode("utf-8")
         try:

@@ -13,9 +13,11 @@ from typing import Literal, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.celebrations import load_celebrated
 from kiosk.config import Config
 from kiosk.leaderboard import build_leaderboard
 from kiosk.scoreboard import entry_rows, load_store_data, scoreboard_from_data
+from kiosk.trends import load_trends, trend_metrics
 from kiosk.views import (
     BoardSnapshot,
     Celebration,
@@ -62,6 +64,8 @@ def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) 
             celebration=Celebration(goals_met=goals_met(scoreboard), recognitions=recognitions),
             freshness=load_freshness(session, config, now),
             entries=entry_rows(data),
+            trends=load_trends(session, store_id, day, trend_metrics(data.catalog, data.targets)),
+            celebrated=load_celebrated(session, store_id, day),
         )
 
 

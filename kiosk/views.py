@@ -127,6 +127,45 @@ class Celebration:
 
 
 @dataclass(frozen=True)
+class GoalPeriod:
+    """One goal of one metric in one period: what the `celebrated` table keys on.
+
+    `start` is the period's first day (the day itself, its Monday, or the 1st), so "sales this
+    week" is the same goal all week and a new week is a new goal.
+    """
+
+    metric: str
+    period: Period
+    start: dt.date
+
+
+@dataclass(frozen=True)
+class TrendDay:
+    """One day of a metric's trend: the day's value and its day goal (either may be missing)."""
+
+    day: dt.date
+    value: float | None
+    goal: float | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The last days (oldest first, the board's date last) of a metric with a day goal."""
+
+    metric: str
+    direction: Literal["up", "down"]
+    days: tuple[TrendDay, ...]
+
+    def met(self, item: TrendDay) -> bool | None:
+        """Whether `item`'s value reached its goal (at most the goal for a `down` metric)."""
+        if item.value is None or item.goal is None:
+            return None
+        if self.direction == "down":
+            return item.value <= item.goal
+        return item.value >= item.goal
+
+
+@dataclass(frozen=True)
 class Freshness:
     """When data last arrived from HQ, for the header's "updated 10:42" mark."""
 
@@ -162,3 +201,11 @@ class BoardSnapshot:
     celebration: Celebration = field(default_factory=lambda: Celebration((), ()))
     freshness: Freshness = field(default_factory=lambda: Freshness(None, True))
     entries: tuple[EntryRow, ...] = ()  # today's manager-entry metrics
+    # The last 14 days of each metric with a day goal today, by metric (scoreboard cards).
+    trends: tuple[Trend, ...] = ()
+    # Goals of the periods holding `date` already celebrated (or recorded silently): the
+    # celebration detector never celebrates these again, whatever restarts in between.
+    celebrated: frozenset[GoalPeriod] = frozenset()
+
+    def trend(self, metric: str) -> Trend | None:
+        return next((t for t in self.trends if t.metric == metric), None)

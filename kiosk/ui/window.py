@@ -3,11 +3,22 @@
 One single-shot QTimer is aimed at the rotator's next deadline (no polling). Changes
 cross-fade: one overlay widget and one QPropertyAnimation, made once and reused, so a kiosk
 that fades every 15 seconds for months allocates nothing per fade but a picture.
+
+A goal just met interrupts the rotation (`celebrate(goals)`): the celebration screen leads
+with those goals under a burst of confetti (one overlay, made once) and an optional chime,
+then the rotation resumes where it was.
+
+Opening hours (`DisplaySchedule`): outside them a cover shows black or a dim clock, and the
+rotation, the header clock, the burn-in shift, the fade and the confetti all stop; one
+single-shot timer (`power_timer`) wakes the window at opening time (and once a minute for
+the dim clock). While open, a second single-shot timer moves the content a few pixels every
+few minutes against burn-in (`BurnInShift`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -22,17 +33,23 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
-from kiosk.config import ALL_SCREENS, DisplayConfig, ScreenSlot
+from kiosk.config import ALL_SCREENS, CelebrationConfig, DisplayConfig, ScreenSlot
+from kiosk.display_schedule import BurnInShift, DailyWindow, DisplaySchedule
+from kiosk.formatting import format_time
 from kiosk.rotation import Rotator
 from kiosk.ui import theme as th
-from kiosk.ui.header import Header
-from kiosk.ui.screens import EntryScreen, create_screen
+from kiosk.ui.confetti import ConfettiOverlay
+from kiosk.ui.header import Header, local_now, ms_to_next_minute
+from kiosk.ui.off_cover import OffCover
+from kiosk.ui.screens import CelebrationScreen, EntryScreen, create_screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FadeOverlay, Screen, fill_background
-from kiosk.views import BoardSnapshot
+from kiosk.views import BoardSnapshot, MetricEntry
+
+log = logging.getLogger(__name__)
 
 _POINTER_EVENTS = (
     QEvent.Type.MouseMove,
@@ -69,6 +86,11 @@ class CursorHider(QObject):
     def hidden(self) -> bool:
         return self._hidden
 
+    def hide_now(self) -> None:
+        """Hide the pointer at once and stop waiting (the display went dark)."""
+        self._timer.stop()
+        self._hide()
+
     @Slot()
     def _hide(self) -> None:
         self._hidden = True
@@ -84,16 +106,19 @@ class CursorHider(QObject):
 
 
 class KioskWindow(QWidget):
-    """Header + stacked screens + rotation + cross-fade + pointer hiding.
+    """Header + stacked screens + rotation + cross-fade + celebrations + opening hours +
+    burn-in shift + pointer hiding.
 
     Signals:
     - `screen_changed(str, int)`: a screen / page is now showing.
     - `entry_requested()`: someone tapped the board (the app opens the PIN pad, then
       `open_entry()`).
+    - `display_changed(bool)`: the display switched on (True, opening time) or off.
     """
 
     screen_changed = Signal(str, int)
     entry_requested = Signal()
+    display_changed = Signal(bool)
 
     def __init__(
         self,
@@ -102,15 +127,27 @@ class KioskWindow(QWidget):
         *,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], dt.datetime] | None = None,
+        celebration: CelebrationConfig | None = None,
+        schedule: DisplaySchedule | None = None,
+        sound: object | None = None,
+        confetti_clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Store scoreboard")
         self._display = display or DisplayConfig()
+        self._celebration = celebration or CelebrationConfig()
         self._clock = clock
+        self._now = now or local_now
         self._theme = Theme()
         self._entry_open = False
+        self._manual_pause = False
+        self._display_on = True
+        self._party_pending = False
+        self._sound = sound  # a CelebrationSound (or a test double with `play()`)
+        self._offset = (0, 0)
         fill_background(self, th.BACKGROUND)
+        self._band_color = QColor(th.SURFACE)
         self.header = Header(self._theme, now=now, parent=self)
         self.stack = QStackedWidget(self)
         self._screens: dict[str, Screen] = {}
@@ -126,6 +163,8 @@ class KioskWindow(QWidget):
             page_count=lambda name: self._screens[name].page_count(),
             clock=clock,
         )
+        self.confetti = ConfettiOverlay(self, clock=confetti_clock)
+        self.cover = OffCover(self, self._display.off_mode)
         self._overlay = FadeOverlay(self)
         self._fade = QPropertyAnimation(self._overlay, b"opacity", self)
         self._fade.setStartValue(1.0)
@@ -135,10 +174,27 @@ class KioskWindow(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.advance)
+        # Opening and closing (and the dim clock's minute while closed).
+        self._power_timer = QTimer(self)
+        self._power_timer.setSingleShot(True)
+        self._power_timer.timeout.connect(self.apply_schedule)
+        self._shift = BurnInShift(self._display.shift_pixels, self._display.shift_minutes * 60)
+        self._shift_timer = QTimer(self)
+        self._shift_timer.setSingleShot(True)
+        self._shift_timer.timeout.connect(self.apply_shift)
+        if schedule is None:
+            hours = None
+            if self._display.open_at is not None and self._display.close_at is not None:
+                hours = DailyWindow(self._display.open_at, self._display.close_at)
+            tz = self._now().tzinfo or dt.UTC
+            schedule = DisplaySchedule(hours, tz)
+        self._schedule_hours = schedule
         self.cursor_hider = CursorHider(self, self._display.cursor_hide_seconds)
         self._shown: tuple[str, int] | None = None
         self._show(*self._rotator.current(), animate=False)
         self._schedule()
+        self.apply_shift()
+        self.apply_schedule()
 
     # --- public API ---------------------------------------------------------------------
 
@@ -153,9 +209,23 @@ class KioskWindow(QWidget):
         return screen
 
     @property
+    def celebration(self) -> CelebrationScreen:
+        screen = self._screens["celebration"]
+        assert isinstance(screen, CelebrationScreen)
+        return screen
+
+    @property
     def transition(self) -> QPropertyAnimation:
         """The one animation every cross-fade reuses."""
         return self._fade
+
+    @property
+    def display_on(self) -> bool:
+        return self._display_on
+
+    @property
+    def schedule(self) -> DisplaySchedule:
+        return self._schedule_hours
 
     def screen(self, name: str) -> Screen:
         return self._screens[name]
@@ -169,37 +239,76 @@ class KioskWindow(QWidget):
     def rotation_timer(self) -> QTimer:
         return self._timer
 
+    def power_timer(self) -> QTimer:
+        return self._power_timer
+
+    def shift_timer(self) -> QTimer:
+        return self._shift_timer
+
+    def content_offset(self) -> tuple[int, int]:
+        """The burn-in shift in pixels now applied to the header and the screens."""
+        return self._offset
+
+    def active_timers(self) -> list[QTimer]:
+        """Every running QTimer of the window and its children (tests: nothing runs at night)."""
+        return [timer for timer in self.findChildren(QTimer) if timer.isActive()]
+
     def set_snapshot(self, snapshot: BoardSnapshot) -> None:
         """New data for every screen; the rotation skips screens that became empty."""
         self.header.set_snapshot(snapshot)
         for screen in self._screens.values():
             screen.set_snapshot(snapshot)
+        if not self._display_on:
+            self.header.timer().stop()  # set_snapshot restarts the header's minute
         self._after_content_change()
+        if self.confetti.running and self._shown is not None and self._shown[0] == "celebration":
+            self.confetti.set_background(self._content_picture())
 
     @Slot()
     def advance(self) -> None:
         """Move the rotation on if its deadline passed (the timer calls this)."""
-        if self._rotator.tick(self._clock()) and not self._entry_open:
+        was_interrupted = self._rotator.interrupted
+        changed = self._rotator.tick(self._clock())
+        if was_interrupted and not self._rotator.interrupted:
+            self._end_feature()
+            changed = True
+        if changed and not self._entry_open:
             self._show(*self._rotator.current(), animate=True)
         self._schedule()
 
     def pause_rotation(self) -> None:
-        self._rotator.pause()
-        self._timer.stop()
+        self._manual_pause = True
+        self._sync_hold()
 
     def resume_rotation(self) -> None:
-        self._rotator.resume(self._clock())
+        self._manual_pause = False
+        self._sync_hold()
+
+    def celebrate(self, goals: Sequence[MetricEntry] = ()) -> bool:
+        """Show the celebration screen now (leading with `goals`, just met) with confetti and
+        the chime, then carry on where the rotation was. True when it started.
+
+        While the display is off nobody would see it: nothing happens (the goal is stored
+        all the same, so it does not come back). While the manager's entry screen is open
+        it waits and plays when the entry screen closes.
+        """
+        if not self._display_on:
+            log.info("goal met while the display is off: not celebrated on screen")
+            return False
+        if goals:
+            self.celebration.feature(goals)
+        started = self._rotator.interrupt("celebration", self._clock())
+        if not started:
+            if self._rotator.paused and self.celebration.has_content():
+                self._party_pending = True  # the rotator plays it on resume
+            else:
+                self.celebration.clear_feature()
+            return False
+        self._party_pending = True
         if not self._entry_open:
             self._show(*self._rotator.current(), animate=True)
         self._schedule()
-
-    def celebrate(self) -> bool:
-        """Show the celebration screen now, then carry on where the rotation was."""
-        started = self._rotator.interrupt("celebration", self._clock())
-        if started and not self._entry_open:
-            self._show(*self._rotator.current(), animate=True)
-            self._schedule()
-        return started
+        return True
 
     @Slot()
     def open_entry(self) -> None:
@@ -207,17 +316,161 @@ class KioskWindow(QWidget):
         if self._entry_open:
             return
         self._entry_open = True
-        self.pause_rotation()
-        self._show("entry", 0, animate=True)
+        self.cover.hide()
+        self._stop_party()
+        self._sync_hold()
+        self._show("entry", 0, animate=self._display_on)
 
     @Slot()
     def close_entry(self) -> None:
         if not self._entry_open:
             return
         self._entry_open = False
-        self.resume_rotation()
+        if not self._display_on:
+            self._show_cover()
+        self._sync_hold()
+
+    # --- opening hours and burn-in ------------------------------------------------------
+
+    @Slot()
+    def apply_schedule(self) -> None:
+        """Switch the display on or off for the time now; aim the power timer at the next
+        change (and at the next minute while the dim clock shows)."""
+        now = self._now()
+        on = self._schedule_hours.is_on(now)
+        if on != self._display_on:
+            if on:
+                self._switch_on()
+            else:
+                self._switch_off()
+        if not on:
+            self._update_cover(now)
+        seconds = self._schedule_hours.seconds_to_change(now)
+        if not on and self.cover.shows_clock:
+            seconds = min(seconds, ms_to_next_minute(now) / 1000)
+        if math.isinf(seconds):
+            self._power_timer.stop()
+        else:
+            # A little late rather than early: an early wake finds nothing changed yet.
+            self._power_timer.start(min(math.ceil(seconds * 1000) + 50, 2**31 - 1))
+
+    @Slot()
+    def apply_shift(self) -> None:
+        """Move the content to the burn-in offset for the clock's time; aim the next step."""
+        if not self._display_on or not self._shift.enabled:
+            self._shift_timer.stop()
+            self._set_offset((0, 0) if not self._shift.enabled else self._offset)
+            return
+        now = self._clock()
+        base_x, base_y = self._shift.offset(now)
+        self._set_offset((self._scaled(base_x), self._scaled(base_y)))
+        delay = self._shift.next_change(now) - now
+        self._shift_timer.start(min(math.ceil(max(0.0, delay) * 1000), 2**31 - 1))
 
     # --- internals ----------------------------------------------------------------------
+
+    def _scaled(self, pixels: int) -> int:
+        if pixels == 0:
+            return 0
+        return self._theme.px(abs(pixels)) * (1 if pixels > 0 else -1)
+
+    def _set_offset(self, offset: tuple[int, int]) -> None:
+        if offset != self._offset:
+            self._offset = offset
+            self._layout()
+
+    def _switch_off(self) -> None:
+        log.info("outside opening hours: display off (%s)", self._display.off_mode)
+        self._display_on = False
+        self._stop_party()
+        self._fade.stop()
+        self._overlay.clear()
+        self.header.timer().stop()
+        self._shift_timer.stop()
+        self.cursor_hider.hide_now()
+        if not self._entry_open:
+            self._show_cover()
+        self._sync_hold()
+        self.display_changed.emit(False)
+
+    def _switch_on(self) -> None:
+        log.info("opening hours: display on")
+        self._display_on = True
+        self.cover.hide()
+        self.header.refresh_clock()
+        self.apply_shift()
+        self._sync_hold()
+        self.display_changed.emit(True)
+
+    def _show_cover(self) -> None:
+        self.cover.setGeometry(self.rect())
+        self.cover.show()
+        self.cover.raise_()
+
+    def _update_cover(self, now: dt.datetime) -> None:
+        if not self.cover.shows_clock:
+            return
+        local = now.astimezone(self._schedule_hours.tz)
+        opening = self._display.open_at
+        note = f"Back at {format_time(opening)}" if opening is not None else ""
+        minutes = int(local.timestamp() // 60)
+        self.cover.set_time(format_time(local), note, minutes)
+
+    def _sync_hold(self) -> None:
+        """Pause the rotator while anything holds it (the entry screen, the display being
+        off, `pause_rotation()`); resume it, showing the current page again, when nothing
+        does."""
+        hold = self._entry_open or not self._display_on or self._manual_pause
+        if hold:
+            if not self._rotator.paused:
+                self._rotator.pause()
+            self._timer.stop()
+            return
+        if self._rotator.paused:
+            self._rotator.resume(self._clock())
+        self._show(*self._rotator.current(), animate=True)
+        self._schedule()
+
+    def _end_feature(self) -> None:
+        """The celebration interruption is over: the goals just met leave the first page."""
+        self.celebration.clear_feature()
+        self._rotator.refresh(self._clock())
+
+    def _start_party(self) -> None:
+        if self._celebration.confetti and self.isVisible():
+            self.confetti.start(self._content_picture())
+            self.confetti.raise_()
+            if self._overlay.isVisible():
+                self._overlay.raise_()  # the cross-fade runs over the confetti
+        if self._sound is not None:
+            self._sound.play()  # type: ignore[attr-defined]
+
+    def _stop_party(self) -> None:
+        self._party_pending = False
+        if self.confetti.isVisible() or self.confetti.running:
+            self.confetti.stop()
+
+    def _content_picture(self) -> QPixmap:
+        """The header and the screen as they are now, without any overlay on them."""
+        picture = QPixmap(self.size())
+        picture.fill(QColor(th.BACKGROUND))
+        painter = QPainter(picture)
+        self._paint_band(painter)
+        self.header.render(painter, self.header.pos())
+        self.stack.render(painter, self.stack.pos())
+        painter.end()
+        return picture
+
+    def _paint_band(self, painter: QPainter) -> None:
+        # The header's colour behind the header, so a shifted header leaves no dark edge.
+        band = max(0, self._theme.header_height + self._offset[1])
+        painter.fillRect(0, 0, self.width(), band, self._band_color)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._offset != (0, 0):
+            painter = QPainter(self)
+            self._paint_band(painter)
+            painter.end()
 
     def _after_content_change(self) -> None:
         changed = self._rotator.refresh(self._clock())
@@ -229,7 +482,7 @@ class KioskWindow(QWidget):
 
     def _schedule(self) -> None:
         deadline = self._rotator.deadline()
-        if self._entry_open or math.isinf(deadline):
+        if self._entry_open or math.isinf(deadline) or not self._display_on:
             self._timer.stop()
             return
         # Round up: a timer that fires early only finds the deadline not yet reached.
@@ -242,6 +495,7 @@ class KioskWindow(QWidget):
             self._update_title()
             return
         duration = self._display.transition_ms
+        animate = animate and self._display_on
         if animate and duration > 0 and self.isVisible() and self._shown is not None:
             picture = self.grab()  # what is on screen now, header included
             self._fade.stop()
@@ -253,6 +507,14 @@ class KioskWindow(QWidget):
         else:
             self._switch(screen, page)
         self._shown = (name, page)
+        if name == "celebration":
+            if self._party_pending:
+                self._party_pending = False
+                self._start_party()
+            elif self.confetti.running:
+                self.confetti.set_background(self._content_picture())  # its next page
+        elif self.confetti.running:
+            self.confetti.stop()
         self.screen_changed.emit(name, page)
 
     def _switch(self, screen: Screen, page: int) -> None:
@@ -270,24 +532,40 @@ class KioskWindow(QWidget):
         # The entry screen pages itself (its own buttons); keep the header in step.
         self._update_title()
 
+    def _layout(self) -> None:
+        width, height = self.width(), self.height()
+        header_h = self._theme.header_height
+        dx, dy = self._offset
+        self.header.setGeometry(dx, dy, width, header_h)
+        self.stack.setGeometry(dx, header_h + dy, width, max(1, height - header_h))
+        self.update()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         theme = Theme(self.height())
         if theme != self._theme:
             self._theme = theme
             self.header.set_theme(theme)
+            self.cover.set_theme(theme)
             for screen in self._screens.values():
                 screen.set_theme(theme)
+            if self._shift.enabled and self._display_on:
+                base_x, base_y = self._shift.offset(self._clock())
+                self._offset = (self._scaled(base_x), self._scaled(base_y))
         width, height = self.width(), self.height()
         header_h = theme.header_height
-        self.header.setGeometry(0, 0, width, header_h)
-        self.stack.setGeometry(0, header_h, width, max(1, height - header_h))
+        self._layout()
         # Hidden screens too: the rotator asks them for page counts at their real size.
         for screen in self._screens.values():
             screen.resize(width, max(1, height - header_h))
-        if self._overlay.isVisible():
-            self._overlay.setGeometry(self.rect())
+        for overlay in (self._overlay, self.confetti, self.cover):
+            # isHidden(), not isVisible(): a cover shown before the window itself (a kiosk
+            # started at night) is not "visible" yet, but must still follow the size.
+            if not overlay.isHidden():
+                overlay.setGeometry(self.rect())
         self._after_content_change()
+        if self.confetti.running:
+            self.confetti.set_background(self._content_picture())  # the still, at the new size
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         # Presses nothing else took (buttons take theirs) land here: a tap on the board.

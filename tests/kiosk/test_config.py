@@ -195,3 +195,75 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: list[str], mes
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert message in result.stderr
+
+
+# --- [display] opening hours and burn-in, [celebration] ------------------------------------
+
+
+def test_display_and_celebration_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    assert config.display.open_at is None and config.display.close_at is None  # always on
+    assert config.display.off_mode == "black"
+    assert (config.display.shift_pixels, config.display.shift_minutes) == (4, 10)
+    assert config.celebration.sound is False  # quiet unless asked for
+    assert config.celebration.confetti is True
+    assert config.celebration.sound_file.name == "celebration.wav"
+    assert config.celebration.sound_file.is_file()  # the bundled chime ships
+    assert config.celebration.quiet_start is None
+
+
+def test_opening_hours_quiet_window_and_sound_file(tmp_path: Path) -> None:
+    import datetime as dt
+
+    sound = tmp_path / "conf" / "sounds" / "ding.wav"
+    sound.parent.mkdir(parents=True)
+    sound.write_bytes(b"RIFF")
+    text = GOOD + (
+        '\n[display]\nopen = "07:00"\nclose = "01:30"\noff_mode = "clock"\n'
+        "shift_pixels = 0\nshift_minutes = 5\n"
+        '\n[celebration]\nsound = true\nsound_file = "sounds/ding.wav"\nvolume = 0.3\n'
+        'quiet_start = "21:00"\nquiet_end = "08:00"\nconfetti = false\n'
+    )
+    config = load_config(write(tmp_path, text))
+    assert (config.display.open_at, config.display.close_at) == (dt.time(7), dt.time(1, 30))
+    assert config.display.off_mode == "clock"
+    assert (config.display.shift_pixels, config.display.shift_minutes) == (0, 5)
+    assert config.celebration.sound and not config.celebration.confetti
+    assert config.celebration.sound_file == sound.resolve()
+    assert config.celebration.volume == 0.3
+    assert (config.celebration.quiet_start, config.celebration.quiet_end) == (
+        dt.time(21),
+        dt.time(8),
+    )
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ('[display]\nopen = "7am"\nclose = "22:00"', "[display] open: '7am' is not a time"),
+        ('[display]\nopen = "07:00"', "[display] close: is required when open is given"),
+        ('[display]\nclose = "22:00"', "[display] open: is required when close is given"),
+        ('[display]\nopen = "07:00"\nclose = "07:00"', "[display] close: must differ from open"),
+        ('[display]\noff_mode = "dim"', "[display] off_mode: must be one of black, clock"),
+        ("[display]\nshift_pixels = 50", "[display] shift_pixels: must be at most 20"),
+        ("[display]\nshift_minutes = 0", "[display] shift_minutes: must be at least 1"),
+        ("[display]\nopening = 7", "[display] opening: unknown key"),
+        ('[celebration]\nsound = "yes"', "[celebration] sound: must be true or false"),
+        (
+            '[celebration]\nsound = true\nsound_file = "nope.wav"',
+            "[celebration] sound_file: file",
+        ),
+        ("[celebration]\nvolume = 2", "[celebration] volume: must be at most 1"),
+        (
+            '[celebration]\nquiet_start = "22:00"',
+            "[celebration] quiet_end: is required when quiet_start is given",
+        ),
+        ('[celebration]\nquiet_start = "25:00"\nquiet_end = "07:00"', "[celebration] quiet_start"),
+        ("[celebration]\nfireworks = true", "[celebration] fireworks: unknown key"),
+    ],
+)
+def test_display_and_celebration_problems_name_their_key(
+    tmp_path: Path, section: str, expected: str
+) -> None:
+    lines = problems(tmp_path, GOOD + "\n" + section + "\n")
+    assert any(expected in line for line in lines), lines

@@ -22,6 +22,8 @@ from kiosk.views import (
     MetricEntry,
     Recognition,
     Scoreboard,
+    Trend,
+    TrendDay,
 )
 
 DAY = dt.date(2026, 11, 24)
@@ -150,6 +152,50 @@ def metrics() -> tuple[MetricEntry, ...]:
         ),
         entry(
             "training", "Training hours", "learning", "day", 6.5, None, None, None, None, **training
+        ),
+    )
+
+
+def trend(metric: str, direction: str, goal: float, values: list[float | None]) -> Trend:
+    """`values` for the 14 days up to DAY, oldest first, all against one day goal."""
+    first = DAY - dt.timedelta(days=len(values) - 1)
+    days = tuple(
+        TrendDay(first + dt.timedelta(days=n), value, goal) for n, value in enumerate(values)
+    )
+    return Trend(metric, direction, days)  # type: ignore[arg-type]
+
+
+def trends() -> tuple[Trend, ...]:
+    """The metrics with a day goal: sales (a day without a number), csat and shrink (some
+    days over budget)."""
+    return (
+        trend(
+            "sales",
+            "up",
+            12000,
+            [
+                11200,
+                12400,
+                12900,
+                10100,
+                9800,
+                13100,
+                12600,
+                11900,
+                12300,
+                14100,
+                13300,
+                11800,
+                None,
+                12840,
+            ],
+        ),
+        trend("csat", "up", 90, [88, 91, 92, 89, 90.5, 87, 93, 91, 90, 89.5, 92, 94, 91, 91.5]),
+        trend(
+            "shrink",
+            "down",
+            150,
+            [130, 90, 170, 120, 110, 200, 140, 100, 95, 160, 130, 120, 115, 120],
         ),
     )
 
@@ -318,6 +364,7 @@ def full_snapshot() -> BoardSnapshot:
         celebration=Celebration(tuple(m for m in ms if m.status == "met"), recognitions()),
         freshness=Freshness(dt.datetime(2026, 11, 24, 10, 42, tzinfo=TZ), False),
         entries=entries(),
+        trends=trends(),
     )
 
 

@@ -310,7 +310,8 @@ def test_big_leaderboard_screen_keeps_this_store(make_view):
     view = make_view("leaderboard", snapshots.big_leaderboard_snapshot(40, self_rank=33))
     rows = [w for w in view.screen.findChildren(LeaderRowWidget) if w.isVisibleTo(view)]
     assert rows[-1].row.is_self
-    assert "⋯" in {label.text() for label in visible_labels(view)}
+    # The gap marker says how many stores it stands for (ranks 7 to 32 at 1080p).
+    assert "⋯ 26 more stores ⋯" in {label.text() for label in visible_labels(view)}
 
 
 # --- entry ---------------------------------------------------------------------------------
@@ -320,14 +321,14 @@ def test_big_leaderboard_screen_keeps_this_store(make_view):
 def test_entry_touch_targets_are_big_and_named(make_view, size):
     view = make_view("entry", size=size)
     targets = view.screen.touch_targets()
-    assert len(targets) == 3 + 1 + 4  # days, done, four metrics
+    assert len(targets) == 3 + 2 + 4  # days, shout-outs and done, four metrics
     minimum = Theme(size.height()).touch_target
     assert minimum >= math.floor(126 * size.height() / 1080)
     for button in targets:
         assert button.width() >= minimum and button.height() >= minimum, button.accessibleName()
         assert button.accessibleName()
     names = {b.accessibleName() for b in targets}
-    assert {"Today", "Yesterday", "Last 7 days", "Close the entry screen"} <= names
+    assert {"Today", "Yesterday", "Last 7 days", "Shout-outs", "Close the entry screen"} <= names
     assert "Store appearance score: –, not entered" in names
     assert "Shrink: $120, HQ" in names
     assert "Customer count: 412, Store" in names

@@ -6,14 +6,14 @@ import dataclasses
 import time
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import DisplayConfig, ScreenSlot
 from kiosk.ui.window import KioskWindow
 from kiosk.views import Celebration
-from tests.ui import snapshots
+from tests.ui import census, snapshots
 
 SLOTS = (
     ScreenSlot("scoreboard", 20),
@@ -193,12 +193,17 @@ def test_cross_fade_reuses_one_animation_and_leaks_nothing(make_window, clock, q
             pass
 
     transition()  # warm-up: anything made once, lazily, is made now
-    before = len(window.findChildren(QObject))
+    before = census.take(window)
     top_levels = len(QApplication.topLevelWidgets())
     for _ in range(1000):
         transition()
+    after = census.take(window)
     assert window.transition is fade
-    assert len(window.findChildren(QObject)) == before
+    # Qt's count (every QObject under the window, every widget) and Python's (every
+    # shiboken wrapper the garbage collector sees): see tests/ui/census.py.
+    assert after.children == before.children
+    assert after.widgets == before.widgets
+    assert after.wrappers <= before.wrappers, after.growth(before)
     assert len(QApplication.topLevelWidgets()) == top_levels
     assert not window._overlay.isVisible()
     assert window._overlay._pixmap.isNull()  # the last picture was let go

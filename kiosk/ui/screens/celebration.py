@@ -1,18 +1,23 @@
 """Celebrate: goals met today, this week and this month, and shout-outs (newest first).
 
 Recognising results is half of keeping a service programme alive; this screen also shows
-straight away when the window is told a goal was just met (`KioskWindow.celebrate()`).
+straight away when the window is told a goal was just met (`KioskWindow.celebrate(goals)`):
+then its first page features those goals, big, under the confetti ("Goal met today!",
+the metric, the number vs the goal), and the usual pages follow. `clear_feature()` (the
+window calls it when the interruption ends) drops that page again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.formatting import PERIOD_WORDS, format_date, format_value
+from kiosk.formatting import PERIOD_WORDS, format_date, format_percent, format_value
 from kiosk.ui import theme as th
+from kiosk.ui.fonts import make_font
+from kiosk.ui.screens.scoreboard import budget_used, budget_word, is_budget
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     Chunk,
@@ -24,12 +29,42 @@ from kiosk.ui.widgets import (
     line_height,
     place_chunks,
     plain_label,
+    text_width,
     wrap_text,
 )
 from kiosk.views import MetricEntry, Recognition
 
 MAX_BODY_LINES = 4
+MAX_FEATURED = 3  # more goals met at once than this: the rest are on the next page's list
 _ORIGIN_WORDS = {"hq": "from HQ", "store": "from your manager"}
+
+
+def result_text(entry: MetricEntry) -> str:
+    """ "$12,840 vs goal $12,000"; for a budget "$120 of $150 budget"."""
+    actual = format_value(entry.actual, entry.unit, entry.decimals)
+    goal = format_value(entry.target, entry.unit, entry.decimals)
+    if is_budget(entry):
+        return f"{actual} of {goal} {budget_word(entry)}"
+    return f"{actual} vs goal {goal}"
+
+
+def against_text(entry: MetricEntry) -> str:
+    """ "goal $12,000 · 107%"; for a budget "budget $150 · 80% used"."""
+    goal = format_value(entry.target, entry.unit, entry.decimals)
+    if is_budget(entry):
+        used = budget_used(entry)
+        share = f" · {format_percent(used)} used" if used is not None else ""
+        return f"{budget_word(entry)} {goal}{share}"
+    share = f" · {format_percent(entry.percent)}" if entry.percent is not None else ""
+    return f"goal {goal}{share}"
+
+
+def met_text(entry: MetricEntry) -> str:
+    """ "Goal met today!"; a budget kept: "Under budget this week!"."""
+    when = PERIOD_WORDS.get(entry.period, entry.period)
+    if is_budget(entry):
+        return f"Under {budget_word(entry)} {when}!"
+    return f"Goal met {when}!"
 
 
 class GoalCard(Panel):
@@ -47,14 +82,80 @@ class GoalCard(Panel):
         self.label = plain_label(entry.label, font, th.TEXT, parent=self)
         self.label.setGeometry(x, y, inner, line_height(font))
         y += line_height(font)
-        actual = format_value(entry.actual, entry.unit, entry.decimals)
-        goal = format_value(entry.target, entry.unit, entry.decimals)
         chunks = [
             Chunk(f"✓ Met {PERIOD_WORDS.get(entry.period, entry.period)}", t.font("label"), color),
-            Chunk(f"{actual} vs goal {goal}", t.font("body"), th.TEXT),
+            Chunk(result_text(entry), t.font("body"), th.TEXT),
         ]
         used, _ = place_chunks(self, chunks, x, y, inner, t.px(20))
         self.content_height = y + used + pad
+
+
+class FeaturedGoal(Panel):
+    """A goal just met, as big as the screen allows: "✓ Goal met today!", the metric, the
+    number in green and what it beat ("goal $12,000 · 107%"). Centred, for across the room.
+    `big` is the one-goal layout; several goals get smaller type, side by side or stacked."""
+
+    def __init__(
+        self,
+        entry: MetricEntry,
+        theme: Theme,
+        width: int,
+        big: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        color = th.STATUS_COLORS["met"]
+        super().__init__(
+            th.SURFACE,
+            radius=theme.radius,
+            border_color=color,
+            border_width=theme.px(4),
+            parent=parent,
+        )
+        self.entry = entry
+        t = theme
+        pad = t.px(36 if big else 20)
+        inner = max(1, width - 2 * pad)
+        center = Qt.AlignmentFlag.AlignCenter
+        y = pad
+        head_font = make_font(t.px(64 if big else 44), bold=True, condensed=True)
+        self.headline = plain_label(
+            f"✓ {met_text(entry)}", head_font, color, align=center, parent=self
+        )
+        self.headline.setGeometry(pad, y, inner, line_height(head_font))
+        y += line_height(head_font) + t.px(6)
+        name_font = t.font("hero") if big else t.font("value")
+        lines = len(wrap_text(entry.label, name_font, inner, 2))
+        self.name = plain_label(
+            entry.label, name_font, th.TEXT, max_lines=lines, align=center, parent=self
+        )
+        self.name.setGeometry(pad, y, inner, lines * line_height(name_font))
+        y += lines * line_height(name_font)
+        # The number is the point: bigger than any other text on the board.
+        number_font = make_font(t.px(170 if big else 104), bold=True, condensed=True)
+        actual = format_value(
+            entry.actual,
+            entry.unit,
+            entry.decimals,
+            fits=lambda text: text_width(text, number_font) <= inner,
+        )
+        self.number = plain_label(actual, number_font, color, align=center, parent=self)
+        self.number.setGeometry(pad, y, inner, line_height(number_font))
+        y += line_height(number_font)
+        goal_font = t.font("heading")
+        self.goal = plain_label(
+            against_text(entry), goal_font, th.TEXT_DIM, max_lines=2, align=center, parent=self
+        )
+        goal_lines = len(wrap_text(against_text(entry), goal_font, inner, 2))
+        self.goal.setGeometry(pad, y, inner, goal_lines * line_height(goal_font))
+        y += goal_lines * line_height(goal_font)
+        self.content_height = y + pad
+
+    def center_content(self, height: int) -> None:
+        """Stretched to `height` (beside a taller card): keep the text block centred."""
+        shift = max(0, (height - self.content_height) // 2)
+        if shift:
+            for child in (self.headline, self.name, self.number, self.goal):
+                child.move(child.x(), child.y() + shift)
 
 
 class RecognitionCard(Panel):
@@ -99,17 +200,86 @@ class CelebrationScreen(Screen):
 
     name = "celebration"
 
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        self._featured: tuple[MetricEntry, ...] = ()
+        super().__init__(theme, parent)
+
     def title(self) -> str:
         return "Let's celebrate!"
 
     def has_content(self) -> bool:
+        if self._featured:
+            return True
         snapshot = self.snapshot
         return snapshot is not None and not snapshot.celebration.is_empty
 
+    # --- the goal just met --------------------------------------------------------------
+
+    @property
+    def featured(self) -> tuple[MetricEntry, ...]:
+        return self._featured
+
+    def feature(self, goals: Sequence[MetricEntry]) -> None:
+        """Lead with `goals` (just met) on a page of their own, added to any featured ones."""
+        merged = list(self._featured)
+        for goal in goals:
+            if all((g.metric, g.period) != (goal.metric, goal.period) for g in merged):
+                merged.append(goal)
+        if tuple(merged) != self._featured:
+            self._featured = tuple(merged)
+            self._page = 0
+            self._rebuild()
+
+    def clear_feature(self) -> None:
+        if self._featured:
+            self._featured = ()
+            self._page = 0
+            self._rebuild()
+
+    def _key(self) -> tuple[object, ...]:
+        return (*super()._key(), self._featured)
+
     def build_pages(self, area: QSize) -> list[QWidget]:
+        pages = [self._featured_page(area)] if self._featured else []
         snapshot = self.snapshot
         if snapshot is None or snapshot.celebration.is_empty:
+            if pages:
+                return pages
             return [self.empty_page("No goals met yet today. Keep going!")]
+        return pages + self._board_pages(area)
+
+    def _featured_page(self, area: QSize) -> QWidget:
+        """The goals just met, centred: one big card, or up to three smaller ones stacked
+        (side by side when stacking does not fit, as three do at 720p)."""
+        t = self.theme
+        page = self.new_page()
+        goals = self._featured[:MAX_FEATURED]
+        big = len(goals) == 1
+        gap = t.gap
+        width = min(area.width(), t.px(1400)) if big else min(area.width(), t.px(1600))
+        cards = [FeaturedGoal(goal, t, width, big, parent=page) for goal in goals]
+        total = sum(c.content_height for c in cards) + gap * (len(cards) - 1)
+        if total <= area.height() or big:
+            y = max(0, (area.height() - total) // 2)
+            for card in cards:
+                height = min(card.content_height, area.height() - y)
+                card.setGeometry((area.width() - width) // 2, y, width, height)
+                y += card.content_height + gap
+            return page
+        for card in cards:
+            card.setParent(None)
+            card.deleteLater()
+        width = (area.width() - gap * (len(goals) - 1)) // len(goals)
+        cards = [FeaturedGoal(goal, t, width, False, parent=page) for goal in goals]
+        tallest = min(area.height(), max(c.content_height for c in cards))
+        for index, card in enumerate(cards):
+            card.setGeometry(index * (width + gap), (area.height() - tallest) // 2, width, tallest)
+            card.center_content(tallest)
+        return page
+
+    def _board_pages(self, area: QSize) -> list[QWidget]:
+        snapshot = self.snapshot
+        assert snapshot is not None
         t = self.theme
         gap = t.gap
         goals = list(snapshot.celebration.goals_met)

@@ -1,8 +1,8 @@
 """The region's stores ranked by percent of goal, this store highlighted.
 
 Ties share a rank; stores without data come last with "no data". When there are more stores
-than rows fit, the top ones show, then "⋯", then this store's row: everyone can always find
-their own store.
+than rows fit, the top ones show, then a gap row ("⋯ 26 more stores ⋯"), then this store's
+row: everyone can always find their own store, and sees how far down it is.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.formatting import PERIOD_WORDS, format_percent
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import Panel, ProgressBar, Screen, line_height, plain_label
+from kiosk.ui.widgets import Panel, ProgressBar, Screen, line_height, plain_label, text_width
 from kiosk.views import Leaderboard, LeaderRow
 
 ELLIPSIS_ROW = None  # marks the "⋯" gap in a list of rows
@@ -94,6 +94,29 @@ class LeaderRowWidget(Panel):
         self.percent.setGeometry(x, 0, percent_w, height)
 
 
+class GapRow(QWidget):
+    """The rows left out between the top stores and this one: "⋯ 26 more stores ⋯" between
+    two dotted rules, so the jump in rank reads as a gap, not a missing row."""
+
+    def __init__(self, count: int, theme: Theme, width: int, height: int) -> None:
+        super().__init__()
+        t = theme
+        self.count = count
+        font = t.font("meta_bold")
+        word = "store" if count == 1 else "stores"
+        text = f"⋯ {count} more {word} ⋯"
+        text_w = min(width, text_width(text, font) + t.px(40))
+        self.label = plain_label(
+            text, font, th.TEXT_DIM, align=Qt.AlignmentFlag.AlignCenter, parent=self
+        )
+        self.label.setGeometry((width - text_w) // 2, 0, text_w, height)
+        rule_w = max(0, (width - text_w) // 2 - t.px(24))
+        for x in (t.px(24), (width + text_w) // 2):
+            Panel(th.TRACK, radius=t.px(2), parent=self).setGeometry(
+                x, height // 2 - t.px(2), rule_w, t.px(4)
+            )
+
+
 class LeaderboardScreen(Screen):
     """The region ranking on one page. No content (skipped) without a leaderboard."""
 
@@ -108,7 +131,10 @@ class LeaderboardScreen(Screen):
     def has_content(self) -> bool:
         return self._board() is not None
 
+    gap_row: GapRow | None = None
+
     def build_pages(self, area: QSize) -> list[QWidget]:
+        self.gap_row = None
         board = self._board()
         if board is None or not board.rows:
             return [self.empty_page("No leaderboard for this region yet.")]
@@ -134,16 +160,16 @@ class LeaderboardScreen(Screen):
         row_h = max(t.px(92), min(t.px(112), room // max(1, len(board.rows)) - gap))
         fit = max(1, room // (row_h + gap))
         y = top
-        for row in visible_rows(board.rows, fit):
+        shown = visible_rows(board.rows, fit)
+        own = next((i for i, r in enumerate(ordered_rows(board.rows)) if r.is_self), 0)
+        for index, row in enumerate(shown):
             if row is None:
-                gap_label = plain_label(
-                    "⋯",
-                    t.font("heading"),
-                    th.TEXT_DIM,
-                    align=Qt.AlignmentFlag.AlignCenter,
-                    parent=page,
-                )
-                gap_label.setGeometry(0, y, area.width(), row_h)
+                # The stores between the top ones and this one; those below it are not
+                # counted, the gap marks what lies between the two.
+                self.gap_row = GapRow(max(1, own - index), t, area.width(), row_h)
+                self.gap_row.setParent(page)
+                self.gap_row.setGeometry(0, y, area.width(), row_h)
+                self.gap_row.show()
             else:
                 widget = LeaderRowWidget(row, t, area.width(), row_h)
                 widget.setParent(page)
