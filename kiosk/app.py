@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from kiosk.celebrations import CelebrationDetector, record_celebrated
@@ -259,6 +259,57 @@ def _add_demo_goal_job(
     scheduler.add_job(goal_met, DateTrigger(run_date=at), id="demo-goal", misfire_grace_time=600)
 
 
+UPLOAD_JOB_ID = "hq-upload"
+UPLOAD_EVERY_SECONDS = 60
+
+
+def add_upload_job(scheduler: Any, config: Config, db: Database, writer: Writer) -> Any:
+    """With `[hq] upload_url`, deliver the outbox every minute; returns the uploader or None.
+
+    The outbox lives in the database, so what was not delivered before a restart or a day
+    offline is delivered by the first run that reaches HQ. Each item waits its own backoff.
+    """
+    if not config.hq.upload_url:
+        return None
+    from sync.upload import OutboxUploader
+
+    uploader = OutboxUploader(
+        db,
+        writer,
+        config.hq.upload_url,
+        config.hq.token,
+        timeout=config.hq.timeout_seconds,
+        retry_seconds=config.hq.retry_seconds,
+        max_retry_seconds=config.hq.max_retry_seconds,
+    )
+    scheduler.add_job(
+        uploader.deliver_due,
+        "interval",
+        seconds=UPLOAD_EVERY_SECONDS,
+        id=UPLOAD_JOB_ID,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=UPLOAD_EVERY_SECONDS * 5,
+    )
+    return uploader
+
+
+def upload_soon(scheduler: Any) -> None:
+    """Run the upload job now (after a manager save) instead of within the minute."""
+    job = scheduler.get_job(UPLOAD_JOB_ID)
+    if job is not None:
+        job.modify(next_run_time=dt.datetime.now(dt.UTC))
+
+
+def _install_quit_shortcut(window: Any, app: QApplication) -> None:
+    """Ctrl+Alt+Q quits: for a technician with a keyboard, never reachable by touch."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    shortcut = QShortcut(QKeySequence("Ctrl+Alt+Q"), window)
+    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+    shortcut.activated.connect(app.quit)
+
+
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
     from kiosk.scheduling import build_scheduler
@@ -311,12 +362,16 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     scheduler = build_scheduler(config, service, bridge.emit_report, on_new_day=new_day)
     if config.demo_feeds_dir is not None:
         _add_demo_goal_job(scheduler, config, service, bridge)
+    uploader = add_upload_job(scheduler, config, db, writer)
     notifier = _install_signal_handlers(app)
+    _install_quit_shortcut(window, app)
 
     def shutdown() -> None:
         log.info("kiosk stopping")
         scheduler.shutdown(wait=False)
         loader.shutdown()
+        if uploader is not None:
+            uploader.close()
         # A pull in progress finishes its transaction on the writer; then we close.
         threading.Thread(target=service.close, daemon=True).start()
 
