@@ -347,6 +347,10 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         parent=app,
         record=record_on_writer(db, config.store.id, writer),
     )
+    from kiosk.ui.manager import install_manager_area
+
+    manager = install_manager_area(window, config, db, writer, now=store_now)
+    manager.data_changed.connect(controller.refresh)
     # The first snapshot goes through the detector too: goals met before the start are
     # recorded, not celebrated. (The demo's feeds were written below its goal by dispatch.)
     controller.present(loader.load_now())
@@ -363,6 +367,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     if config.demo_feeds_dir is not None:
         _add_demo_goal_job(scheduler, config, service, bridge)
     uploader = add_upload_job(scheduler, config, db, writer)
+    if uploader is not None:
+        manager.data_changed.connect(lambda: upload_soon(scheduler))
     notifier = _install_signal_handlers(app)
     _install_quit_shortcut(window, app)
 
@@ -370,6 +376,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         log.info("kiosk stopping")
         scheduler.shutdown(wait=False)
         loader.shutdown()
+        manager.shutdown()
         if uploader is not None:
             uploader.close()
         # A pull in progress finishes its transaction on the writer; then we close.

@@ -33,6 +33,11 @@ def ensure_app(*, offscreen: bool = False) -> QApplication:
     if app is None:
         if offscreen:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # The manager's shout-out page types with Qt Virtual Keyboard: its input method is
+        # chosen when the application starts, so it is selected here or never.
+        from kiosk.ui.manager.keyboard import enable_virtual_keyboard
+
+        enable_virtual_keyboard()
         app = QApplication(sys.argv[:1])
         # Fusion looks the same on every OS; the native styles do not.
         app.setStyle("Fusion")

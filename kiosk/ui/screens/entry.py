@@ -2,19 +2,33 @@
 
 Not part of the rotation: the window opens it on request and pauses the rotation meanwhile.
 This widget only lists the manager-entry metrics with their current value and where it came
-from, and offers big touch targets; the PIN pad and the keypad plug in behind its signals.
+from, and offers big touch targets; the PIN pad, the keypad and the shout-outs
+(`kiosk.ui.manager`) plug in behind its signals.
+
+It shows the snapshot's rows (today's, which is what `kiosk screenshot entry` renders) until
+`set_rows()` gives it the rows of the day the manager picked: yesterday's, or the last 7
+days', one row per metric and day.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QWidget
 
-from kiosk.formatting import format_value
+from kiosk.formatting import format_date, format_value
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme, qcolor
-from kiosk.ui.widgets import Screen, TouchButton, line_height, plain_label, text_width
+from kiosk.ui.widgets import (
+    FitLabel,
+    Screen,
+    TouchButton,
+    line_height,
+    plain_label,
+    text_width,
+)
 from kiosk.views import EntryRow
 
 DAY_CHOICES: tuple[tuple[str, str], ...] = (
@@ -23,6 +37,11 @@ DAY_CHOICES: tuple[tuple[str, str], ...] = (
     ("last7", "Last 7 days"),
 )
 SOURCE_WORDS: dict[str | None, str] = {"hq": "HQ", "store": "Store", None: "not entered"}
+DAY_TITLES: dict[str, str] = {
+    "today": "Enter today's numbers",
+    "yesterday": "Enter yesterday's numbers",
+    "last7": "The last 7 days",
+}
 
 
 def source_word(row: EntryRow) -> str:
@@ -36,12 +55,16 @@ class EntryRowButton(QAbstractButton):
     anywhere on the row presses the row.
     """
 
-    def __init__(self, row: EntryRow, theme: Theme, width: int, height: int) -> None:
+    def __init__(
+        self, row: EntryRow, theme: Theme, width: int, height: int, *, show_day: bool = False
+    ) -> None:
         super().__init__()
         self.row = row
         value = format_value(row.value, row.unit, row.decimals)
         source = source_word(row)
-        self.setAccessibleName(f"{row.label}: {value}, {source}")
+        day = format_date(row.day)
+        name = f"{row.label}, {day}" if show_day else row.label
+        self.setAccessibleName(f"{name}: {value}, {source}")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFixedSize(width, height)
         t = theme
@@ -53,8 +76,19 @@ class EntryRowButton(QAbstractButton):
         x_source = width - pad - source_w
         x_value = x_source - t.px(32) - value_w
         label_w = max(1, x_value - t.px(32) - pad)
-        self.label = plain_label(row.label, t.font("heading"), th.TEXT, parent=self)
-        self.label.setGeometry(pad, 0, label_w, height)
+        heading = t.font("heading")
+        self.label = plain_label(row.label, heading, th.TEXT, parent=self)
+        self.day: FitLabel | None = None
+        if show_day:
+            # Several days in one list: the day above the metric's name.
+            meta = t.font("meta_bold")
+            block = line_height(meta) + line_height(heading)
+            top = max(0, (height - block) // 2)
+            self.day = plain_label(day, meta, th.TEXT_DIM, parent=self)
+            self.day.setGeometry(pad, top, label_w, line_height(meta))
+            self.label.setGeometry(pad, top + line_height(meta), label_w, line_height(heading))
+        else:
+            self.label.setGeometry(pad, 0, label_w, height)
         self.value = plain_label(
             value,
             value_font,
@@ -66,8 +100,9 @@ class EntryRowButton(QAbstractButton):
         color = th.STATUS_COLORS["on_track"] if source == SOURCE_WORDS["store"] else th.TEXT_DIM
         self.source = plain_label(source, source_font, color, align=right, parent=self)
         self.source.setGeometry(x_source, 0, source_w, height)
-        for label in (self.label, self.value, self.source):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        for label in (self.label, self.value, self.source, self.day):
+            if label is not None:
+                label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
     def sizeHint(self) -> QSize:
         return self.size()
@@ -85,31 +120,73 @@ class EntryRowButton(QAbstractButton):
 
 
 class EntryScreen(Screen):
-    """Day selector, the entry metrics, paging and a close button.
+    """Day selector, the entry metrics, paging, shout-outs and a close button.
 
     Signals:
-    - `day_selected(str)`: "today", "yesterday" or "last7" (not wired to data yet).
+    - `day_selected(str)`: "today", "yesterday" or "last7"; the owner answers with
+      `set_rows()`.
     - `metric_selected(str)`: the metric key of the row pressed.
+    - `row_selected(EntryRow)`: the row pressed (metric and day: "last7" lists several days).
+    - `shoutouts_requested()`: the Shout-outs button.
     - `close_requested()`: the manager is done.
     """
 
     name = "entry"
     day_selected = Signal(str)
     metric_selected = Signal(str)
+    row_selected = Signal(object)
+    shoutouts_requested = Signal()
     close_requested = Signal()
 
     def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
         self._day = "today"
+        self._rows: tuple[EntryRow, ...] | None = None
+        self._rows_version = 0
         super().__init__(theme, parent)
 
     def title(self) -> str:
-        return "Enter today's numbers"
+        return DAY_TITLES.get(self._day, DAY_TITLES["today"])
 
     def has_content(self) -> bool:
-        return bool(self.snapshot and self.snapshot.entries)
+        return bool(self.rows())
 
     def selected_day(self) -> str:
         return self._day
+
+    def rows(self) -> tuple[EntryRow, ...]:
+        """The rows listed: those given by `set_rows()`, else the snapshot's (today's)."""
+        if self._rows is not None:
+            return self._rows
+        return self.snapshot.entries if self.snapshot else ()
+
+    def set_rows(self, rows: Sequence[EntryRow], day: str | None = None) -> None:
+        """List `rows` (fresh from the database) for the day choice `day` (default: as is)."""
+        if day is not None:
+            self._select_day(day)
+        self._rows = tuple(rows)
+        self._changed()
+
+    def clear_rows(self) -> None:
+        """Back to today and the snapshot's rows (the manager area closed)."""
+        self._select_day("today")
+        self._rows = None
+        self._changed()
+
+    def _changed(self) -> None:
+        self._rows_version += 1
+        self._rebuild()
+        # The window re-reads the title on page_changed: the day may be in it.
+        self.page_changed.emit(self.current_page())
+
+    def _key(self) -> tuple[object, ...]:
+        return (*super()._key(), self._rows_version)
+
+    def _select_day(self, key: str) -> None:
+        self._day = key if key in DAY_TITLES else "today"
+        # Every page has its own selector; keep them in step.
+        for other in self.findChildren(TouchButton):
+            if other.objectName().startswith("day_"):
+                other.setChecked(other.objectName() == f"day_{self._day}")
 
     def touch_targets(self) -> list[QAbstractButton]:
         """Every button on the page showing (tests check their size and names)."""
@@ -119,7 +196,8 @@ class EntryScreen(Screen):
         t = self.theme
         touch = t.touch_target
         gap = t.px(18)
-        rows = list(self.snapshot.entries) if self.snapshot else []
+        rows = list(self.rows())
+        several_days = len({row.day for row in rows}) > 1
         list_top = touch + t.px(28)
         pager_h = touch + gap
         room = area.height() - list_top
@@ -133,7 +211,7 @@ class EntryScreen(Screen):
             self._add_top_row(page, area, touch)
             y = list_top
             for row in chunk:
-                button = EntryRowButton(row, t, area.width(), touch)
+                button = EntryRowButton(row, t, area.width(), touch, show_day=several_days)
                 button.setParent(page)
                 button.move(0, y)
                 button.show()  # setParent() hides a widget
@@ -173,6 +251,13 @@ class EntryScreen(Screen):
         width = close.sizeHint().width()
         close.setGeometry(area.width() - width, 0, width, touch)
         close.clicked.connect(self.close_requested)
+        shoutouts = TouchButton(
+            "★ Shout-outs", font, touch, accessible_name="Shout-outs", parent=page
+        )
+        shoutouts.setObjectName("shoutouts")
+        shout_w = shoutouts.sizeHint().width()
+        shoutouts.setGeometry(area.width() - width - t.px(18) - shout_w, 0, shout_w, touch)
+        shoutouts.clicked.connect(self.shoutouts_requested)
 
     def _add_pager(self, page: QWidget, area: QSize, touch: int, number: int, total: int) -> None:
         t = self.theme
@@ -211,11 +296,8 @@ class EntryScreen(Screen):
         button = self.sender()
         key = button.objectName().removeprefix("day_") if button else "today"
         if key != self._day:
-            self._day = key
-            # Every page has its own selector; keep them in step.
-            for other in self.findChildren(TouchButton):
-                if other.objectName().startswith("day_"):
-                    other.setChecked(other.objectName() == f"day_{key}")
+            self._select_day(key)
+            self.page_changed.emit(self.current_page())  # the title names the day
         self.day_selected.emit(key)
 
     @Slot()
@@ -223,3 +305,4 @@ class EntryScreen(Screen):
         button = self.sender()
         if isinstance(button, EntryRowButton):
             self.metric_selected.emit(button.row.metric)
+            self.row_selected.emit(button.row)

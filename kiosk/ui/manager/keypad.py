@@ -1,0 +1,396 @@
+"""The numeric keypad for one metric on one day, and the read-only list of its changes.
+
+The keypad shows the metric, the day and the value the board uses now (and where it came
+from); the number starts as that value, and the first digit typed replaces it, as on a
+calculator. Checking and saving belong to the controller: the pad only shows the message it
+is given, and offers "Save anyway" when the message allows an override (the outlier check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from kiosk.entries import AuditRow
+from kiosk.formatting import CURRENCY_UNITS, GLUED_UNITS, format_date, format_time, format_value
+from kiosk.ui import theme as th
+from kiosk.ui.manager.common import (
+    AMBER,
+    GREEN,
+    RED,
+    ManagerPage,
+    PadButton,
+    bigger,
+    key_font,
+    word_font,
+)
+from kiosk.ui.screens.entry import source_word
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import Panel, line_height, plain_label
+from kiosk.views import EntryRow
+
+MAX_TYPED = 12  # digits and a point; a longer number is a stuck finger
+
+
+def plain_number(value: float) -> str:
+    """`412.0` -> "412", `6.5` -> "6.5": the value as a person would type it, no grouping."""
+    text = format(Decimal(repr(float(value))).normalize(), "f")
+    return text
+
+
+def with_unit(text: str, unit: str) -> str:
+    """What is typed, with the catalog's unit where the board puts it: "$412", "6.5 h"."""
+    unit = unit.strip()
+    if not text or not unit:
+        return text
+    if unit in CURRENCY_UNITS:
+        return f"{unit}{text}"
+    if unit in GLUED_UNITS:
+        return f"{text}{unit}"
+    return f"{text} {unit}"
+
+
+def day_words(day: dt.date, today: dt.date) -> str:
+    """ "Today · Tue 24 Nov", "Yesterday · Mon 23 Nov", or just "Sat 21 Nov"."""
+    if day == today:
+        return f"Today · {format_date(day)}"
+    if day == today - dt.timedelta(days=1):
+        return f"Yesterday · {format_date(day)}"
+    return format_date(day)
+
+
+class NumberPad(ManagerPage):
+    """Digits, decimal point, Backspace, Clear, OK, Cancel; plus "Save anyway" and
+    "Show changes".
+
+    Signals:
+    - `submitted(str, bool)`: OK (or "Save anyway", then the flag is true) with the text typed.
+    - `cancelled()`: back to the list without saving.
+    - `audit_requested()`: show the changes saved for this metric and day.
+    """
+
+    submitted = Signal(str, bool)
+    cancelled = Signal()
+    audit_requested = Signal()
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
+        self._row: EntryRow | None = None
+        self._typed = ""
+        self._untouched = True
+        self._busy = False
+        t = theme
+        self.title = plain_label("", t.font("rank"), th.TEXT, max_lines=2, parent=self)
+        self.day = plain_label("", t.font("label"), th.TEXT_DIM, parent=self)
+        self.current = plain_label("", t.font("label"), th.TEXT_DIM, max_lines=2, parent=self)
+        self.box = Panel(th.SURFACE_HIGH, radius=t.radius, border_color=th.TRACK, parent=self)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self.display = plain_label("", t.font("hero"), th.TEXT, align=right, parent=self.box)
+        self.message = plain_label("", t.font("heading"), RED, max_lines=3, parent=self)
+        self.digits: dict[str, PadButton] = {}
+        for digit in "1234567890":
+            button = PadButton(digit, parent=self)
+            button.clicked.connect(self._on_digit)
+            self.digits[digit] = button
+        self.point = PadButton(".", accessible_name="Decimal point", parent=self)
+        self.point.clicked.connect(self._on_point)
+        self.backspace = PadButton("⌫", accessible_name="Backspace", parent=self)
+        self.backspace.setAutoRepeat(True)
+        self.backspace.clicked.connect(self._on_backspace)
+        self.clear = PadButton("Clear", parent=self)
+        self.clear.clicked.connect(self._on_clear)
+        self.cancel = PadButton("Cancel", parent=self)
+        self.cancel.clicked.connect(self.cancelled)
+        self.ok = PadButton("OK", accent=GREEN, primary=True, parent=self)
+        self.ok.clicked.connect(self._on_ok)
+        self.save_anyway = PadButton("Save anyway", accent=AMBER, primary=True, parent=self)
+        self.save_anyway.clicked.connect(self._on_save_anyway)
+        self.save_anyway.hide()
+        self.changes = PadButton("Show changes", parent=self)
+        self.changes.clicked.connect(self.audit_requested)
+        self.relayout()
+
+    # --- state --------------------------------------------------------------------------
+
+    @property
+    def row(self) -> EntryRow | None:
+        return self._row
+
+    @property
+    def typed(self) -> str:
+        return self._typed
+
+    def set_row(self, row: EntryRow, today: dt.date) -> None:
+        """Show `row` (its value as the starting number) with nothing typed yet."""
+        self._row = row
+        self._busy = False
+        self._typed = "" if row.value is None else plain_number(row.value)
+        self._untouched = True
+        self.title.set_full_text(row.label)
+        self.day.set_full_text(day_words(row.day, today))
+        if row.value is None:
+            now = "Not entered yet"
+        else:
+            now = f"Now: {format_value(row.value, row.unit, row.decimals)} · {source_word(row)}"
+            if row.source == "hq":
+                now += " (HQ's number shows on the board for this day)"
+        self.current.set_full_text(now)
+        self.message.set_full_text("")
+        self.save_anyway.hide()
+        self.relayout()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self._say("Saving…", th.TEXT_DIM)
+        self._refresh()
+
+    def show_error(self, text: str, *, can_override: bool = False) -> None:
+        """A message on the pad; with `can_override`, "Save anyway" appears under it."""
+        self._busy = False
+        self._say(text, RED)
+        self.save_anyway.setVisible(can_override)
+        self._refresh()
+
+    def _say(self, text: str, color: str) -> None:
+        self.message.set_full_text(text)
+        self.message.set_color(color)
+
+    def _edited(self) -> None:
+        # Typing again makes any earlier message stale, "Save anyway" included.
+        self._untouched = False
+        self.save_anyway.hide()
+        self._say("", th.TEXT_DIM)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        unit = self._row.unit if self._row is not None else ""
+        self.display.set_full_text(with_unit(self._typed, unit) or "–")
+        self.display.set_color(th.TEXT_DIM if self._untouched else th.TEXT)
+        for button in self.touch_targets():
+            if button is not self.cancel:
+                button.setEnabled(not self._busy)
+        self.changes.setEnabled(not self._busy and self._row is not None)
+
+    # --- keys ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_digit(self) -> None:
+        button = self.sender()
+        if not isinstance(button, PadButton) or self._busy:
+            return
+        if self._untouched:
+            self._typed = ""
+        if len(self._typed) < MAX_TYPED:
+            # "07" is a stuck zero: keep a single leading zero before other digits.
+            self._typed = button.text() if self._typed == "0" else self._typed + button.text()
+        self._edited()
+
+    @Slot()
+    def _on_point(self) -> None:
+        if self._busy:
+            return
+        if self._untouched:
+            self._typed = ""
+        if "." not in self._typed and len(self._typed) < MAX_TYPED:
+            self._typed = (self._typed or "0") + "."
+        self._edited()
+
+    @Slot()
+    def _on_backspace(self) -> None:
+        self._typed = self._typed[:-1]
+        self._edited()
+
+    @Slot()
+    def _on_clear(self) -> None:
+        self._typed = ""
+        self._edited()
+
+    @Slot()
+    def _on_ok(self) -> None:
+        if not self._busy:
+            self.submitted.emit(self._typed, False)
+
+    @Slot()
+    def _on_save_anyway(self) -> None:
+        if not self._busy:
+            self.submitted.emit(self._typed, True)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def relayout(self) -> None:
+        t = self.theme
+        w, h = self.width(), self.height()
+        gap = t.px(18)
+        key = t.touch_target  # 126 px at 1080p: 80 mm on a 55-inch panel
+        wide = round(key * 1.5)
+        grid_w = 3 * key + wide + 3 * gap
+        grid_h = 4 * key + 3 * gap
+        x0 = w - t.margin - grid_w
+        left_w = max(1, x0 - 2 * t.margin)
+        fonts = {
+            self.title: t.font("rank"),
+            self.day: t.font("label"),
+            self.current: t.font("label"),
+            self.message: t.font("heading"),
+            self.display: t.font("hero"),
+        }
+        for label, font in fonts.items():
+            label.setFont(font)
+        pad = t.px(24)
+        title_h = self.title.fit_height(left_w)
+        day_h = line_height(fonts[self.day])
+        current_h = 2 * line_height(fonts[self.current])
+        box_h = line_height(fonts[self.display]) + 2 * pad
+        message_h = 3 * line_height(fonts[self.message])
+        left_h = title_h + day_h + current_h + box_h + message_h + key + 4 * gap
+        # The keypad and the column beside it end on the same line (OK beside the buttons).
+        block_h = max(grid_h, left_h)
+        y0 = max(t.margin, (h - block_h) // 2)
+        bottom = y0 + block_h
+
+        digits_font, words = key_font(t), word_font(t)
+        grid_y = bottom - grid_h
+        for row, names in enumerate(("123", "456", "789")):
+            for column, name in enumerate(names):
+                button = self.digits[name]
+                button.restyle(digits_font, key)
+                button.setGeometry(x0 + column * (key + gap), grid_y + row * (key + gap), key, key)
+        last = grid_y + 3 * (key + gap)
+        self.point.restyle(digits_font, key)
+        self.point.setGeometry(x0, last, key, key)
+        self.digits["0"].restyle(digits_font, key)
+        self.digits["0"].setGeometry(x0 + key + gap, last, 2 * key + gap, key)
+        right = x0 + 3 * (key + gap)
+        for row, button in enumerate((self.backspace, self.clear, self.cancel, self.ok)):
+            font = digits_font if button is self.backspace else words
+            button.restyle(bigger(font, 1.3) if button is self.ok else font, key)
+            button.setGeometry(right, grid_y + row * (key + gap), wide, key)
+
+        # The left column: what is being typed, for which metric and day, and any message.
+        x, y = t.margin, y0
+        self.title.setGeometry(x, y, left_w, title_h)
+        y += title_h
+        self.day.setGeometry(x, y, left_w, day_h)
+        y += day_h + gap
+        self.current.setGeometry(x, y, left_w, current_h)
+        y += current_h + gap
+        self.box.setGeometry(x, y, left_w, box_h)
+        self.display.setGeometry(pad, pad, max(1, left_w - 2 * pad), box_h - 2 * pad)
+        y += box_h + gap
+        buttons_y = bottom - key
+        self.message.setGeometry(x, y, left_w, max(message_h, buttons_y - gap - y))
+        self.save_anyway.restyle(words, t.touch_target)
+        self.changes.restyle(words, t.touch_target)
+        half = (left_w - gap) // 2
+        self.save_anyway.setGeometry(x, buttons_y, half, key)
+        self.changes.setGeometry(x + half + gap, buttons_y, left_w - half - gap, key)
+        self._refresh()
+
+
+class AuditPage(ManagerPage):
+    """Every saved change of one metric on one day, newest first: when, old -> new. Read-only.
+
+    Signals: `back()`.
+    """
+
+    back = Signal()
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
+        self._rows: list[AuditRow] = []
+        self._row: EntryRow | None = None
+        self._tz: dt.tzinfo = dt.UTC
+        self._items: list[QWidget] = []
+        self.title = plain_label("", theme.font("title"), th.TEXT, parent=self)
+        self.subtitle = plain_label("", theme.font("meta"), th.TEXT_DIM, parent=self)
+        self.note = plain_label("", theme.font("label"), th.TEXT_DIM, max_lines=2, parent=self)
+        self.back_button = PadButton("Back", accent=GREEN, parent=self)
+        self.back_button.clicked.connect(self.back)
+        self.relayout()
+
+    def set_rows(
+        self, row: EntryRow, rows: Sequence[AuditRow], tz: dt.tzinfo, today: dt.date
+    ) -> None:
+        self._row = row
+        self._rows = list(reversed(rows))  # newest first
+        self._tz = tz
+        self.title.set_full_text(f"Changes: {row.label}")
+        self.subtitle.set_full_text(day_words(row.day, today) + " · saved at this screen")
+        self.relayout()
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(when, "old → new") for every change, newest first."""
+        unit = self._row.unit if self._row else ""
+        decimals = self._row.decimals if self._row else 0
+        out = []
+        for change in self._rows:
+            at = change.at if change.at.tzinfo else change.at.replace(tzinfo=dt.UTC)
+            local = at.astimezone(self._tz)
+            when = f"{format_date(local.date())} {format_time(local)}"
+            old = format_value(change.old_value, unit, decimals)
+            new = format_value(change.new_value, unit, decimals)
+            out.append((when, f"{old} → {new}"))
+        return out
+
+    def relayout(self) -> None:
+        t = self.theme
+        w, h = self.width(), self.height()
+        gap = t.px(14)
+        title_font, meta, label, value = (
+            t.font("title"),
+            t.font("meta"),
+            t.font("label"),
+            t.font("value"),
+        )
+        self.title.setFont(title_font)
+        self.subtitle.setFont(meta)
+        self.note.setFont(label)
+        self.back_button.restyle(word_font(t), t.touch_target)
+        back_w = max(t.px(240), self.back_button.sizeHint().width())
+        self.back_button.setGeometry(w - t.margin - back_w, t.margin, back_w, t.touch_target)
+        text_w = max(1, w - 3 * t.margin - back_w)
+        self.title.setGeometry(t.margin, t.margin, text_w, line_height(title_font))
+        self.subtitle.setGeometry(
+            t.margin, t.margin + line_height(title_font), text_w, line_height(meta)
+        )
+        for item in self._items:
+            item.hide()
+            item.deleteLater()
+        self._items = []
+        y = t.margin + t.touch_target + t.px(28)
+        row_h = line_height(value) + 2 * t.px(16)
+        lines = self.lines()
+        room = max(0, (h - t.margin - y - 2 * line_height(label)) // (row_h + gap))
+        shown = lines if len(lines) <= room + 1 else lines[:room]
+        for when, change in shown:
+            panel = Panel(th.SURFACE, radius=t.radius, parent=self)
+            panel.setGeometry(t.margin, y, w - 2 * t.margin, row_h)
+            pad = t.px(28)
+            inner_w = w - 2 * t.margin - 2 * pad
+            left = plain_label(when, label, th.TEXT_DIM, parent=panel)
+            left.setGeometry(pad, 0, inner_w // 2, row_h)
+            right = plain_label(
+                change,
+                value,
+                th.TEXT,
+                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                parent=panel,
+            )
+            right.setGeometry(pad + inner_w // 2, 0, inner_w - inner_w // 2, row_h)
+            panel.show()
+            self._items.append(panel)
+            y += row_h + gap
+        if not lines:
+            note = "No changes saved at this screen for this day yet."
+        elif len(shown) < len(lines):
+            hidden = len(lines) - len(shown)
+            note = f"and {hidden} earlier change{'s' if hidden != 1 else ''}"
+        else:
+            note = ""
+        self.note.set_full_text(note)
+        self.note.setGeometry(t.margin, y, w - 2 * t.margin, 2 * line_height(label))

@@ -1,0 +1,351 @@
+"""The manager's shout-outs: the ones showing (with Delete), and a new one typed on Qt's
+virtual keyboard.
+
+A shout-out shows on the celebration screen for `[manager] shoutout_days` days. Deleting takes
+two taps (Delete, then "Tap again to delete") because it cannot be undone at the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QPalette, QShowEvent
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from kiosk.entries import SHOUTOUT_MAX_CHARS, ShoutOutRow
+from kiosk.formatting import format_date
+from kiosk.ui import theme as th
+from kiosk.ui.manager.common import GREEN, RED, ManagerPage, PadButton, word_font
+from kiosk.ui.manager.keyboard import VirtualKeyboard
+from kiosk.ui.theme import Theme, qcolor
+from kiosk.ui.widgets import Panel, line_height, plain_label
+
+CONFIRM_SECONDS = 5
+
+
+def showing_words(row: ShoutOutRow) -> str:
+    if row.day == row.until:
+        return f"Shows {format_date(row.day)}"
+    return f"Shows {format_date(row.day)} – {format_date(row.until)}"
+
+
+class ShoutOutsPage(ManagerPage):
+    """The active shout-outs, newest first, each with Delete; "Add shout-out"; "Back".
+
+    Signals:
+    - `add_requested()`: open the editor.
+    - `delete_requested(int)`: the id of a shout-out to delete (confirmed by a second tap).
+    - `back()`: back to the numbers.
+    """
+
+    add_requested = Signal()
+    delete_requested = Signal(int)
+    back = Signal()
+
+    def __init__(self, theme: Theme, days: int, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
+        self._days = days
+        self._rows: list[ShoutOutRow] = []
+        self._page = 0
+        self._pages = 1
+        self._loading = True
+        self._confirming: int | None = None
+        self._items: list[QWidget] = []
+        self.title = plain_label("Shout-outs", theme.font("title"), th.TEXT, parent=self)
+        self.subtitle = plain_label("", theme.font("meta"), th.TEXT_DIM, parent=self)
+        self.note = plain_label("", theme.font("label"), th.TEXT_DIM, max_lines=2, parent=self)
+        self.add = PadButton(
+            "+ Add shout-out", accessible_name="Add shout-out", primary=True, parent=self
+        )
+        self.add.clicked.connect(self.add_requested)
+        self.back_button = PadButton("Back", accent=GREEN, parent=self)
+        self.back_button.clicked.connect(self.back)
+        self.previous = PadButton("◀", accessible_name="Previous page", parent=self)
+        self.previous.clicked.connect(self._on_previous)
+        self.following = PadButton("▶", accessible_name="Next page", parent=self)
+        self.following.clicked.connect(self._on_next)
+        self._confirm_timer = QTimer(self)
+        self._confirm_timer.setSingleShot(True)
+        self._confirm_timer.timeout.connect(self._end_confirm)
+        self.set_loading()
+
+    def set_loading(self) -> None:
+        self._loading = True
+        self._rows = []
+        self.relayout()
+
+    def set_rows(self, rows: Sequence[ShoutOutRow]) -> None:
+        self._loading = False
+        self._rows = list(rows)
+        self._confirming = None
+        self.relayout()
+
+    def rows(self) -> list[ShoutOutRow]:
+        return list(self._rows)
+
+    @Slot()
+    def _on_previous(self) -> None:
+        self._page = max(0, self._page - 1)
+        self.relayout()
+
+    @Slot()
+    def _on_next(self) -> None:
+        self._page = min(self._pages - 1, self._page + 1)
+        self.relayout()
+
+    @Slot()
+    def _end_confirm(self) -> None:
+        self._confirming = None
+        self.relayout()
+
+    @Slot()
+    def _on_delete_clicked(self) -> None:
+        button = self.sender()
+        if button is not None:
+            self._on_delete(int(button.property("shoutout_id")))
+
+    def _on_delete(self, shoutout_id: int) -> None:
+        if self._confirming == shoutout_id:
+            self._confirming = None
+            self._confirm_timer.stop()
+            self.delete_requested.emit(shoutout_id)
+            return
+        self._confirming = shoutout_id
+        self._confirm_timer.start(CONFIRM_SECONDS * 1000)
+        self.relayout()
+
+    def relayout(self) -> None:
+        t = self.theme
+        w, h = self.width(), self.height()
+        gap = t.px(18)
+        touch = t.touch_target
+        title_font, meta, label, body = (
+            t.font("title"),
+            t.font("meta"),
+            t.font("label"),
+            t.font("body"),
+        )
+        words = word_font(t)
+        self.title.setFont(title_font)
+        self.subtitle.setFont(meta)
+        self.note.setFont(label)
+        days = f"{self._days} day{'s' if self._days != 1 else ''}"
+        self.subtitle.set_full_text(f"On the celebration screen for {days}")
+        for button in (self.add, self.back_button, self.previous, self.following):
+            button.restyle(words, touch)
+        back_w = max(t.px(240), self.back_button.sizeHint().width())
+        add_w = self.add.sizeHint().width()
+        self.back_button.setGeometry(w - t.margin - back_w, t.margin, back_w, touch)
+        self.add.setGeometry(w - t.margin - back_w - gap - add_w, t.margin, add_w, touch)
+        text_w = max(1, w - 4 * t.margin - back_w - add_w)
+        self.title.setGeometry(t.margin, t.margin, text_w, line_height(title_font))
+        self.subtitle.setGeometry(
+            t.margin, t.margin + line_height(title_font), text_w, line_height(meta)
+        )
+
+        for item in self._items:
+            item.hide()
+            item.deleteLater()
+        self._items = []
+        top = t.margin + touch + t.px(28)
+        pager_h = touch + gap
+        row_h = max(touch, 2 * line_height(body) + line_height(meta)) + 2 * t.px(14)
+        room = h - top - t.margin
+        per_page = max(1, (room + gap) // (row_h + gap))
+        if len(self._rows) > per_page:
+            per_page = max(1, (room - pager_h + gap) // (row_h + gap))
+        self._pages = max(1, -(-len(self._rows) // per_page))
+        self._page = min(self._page, self._pages - 1)
+        chunk = self._rows[self._page * per_page : (self._page + 1) * per_page]
+        y = top
+        for row in chunk:
+            self._items.append(self._row_widget(row, t.margin, y, w - 2 * t.margin, row_h))
+            y += row_h + gap
+        if self._loading:
+            note = "Loading…"
+        elif not self._rows:
+            note = "No shout-outs yet. Tap “Add shout-out” to thank someone."
+        else:
+            note = ""
+        self.note.set_full_text(note)
+        self.note.setGeometry(t.margin, y, w - 2 * t.margin, 2 * line_height(label))
+        paged = self._pages > 1
+        self.previous.setVisible(paged)
+        self.following.setVisible(paged)
+        if paged:
+            y_pager = h - t.margin - touch
+            self.previous.setGeometry(t.margin, y_pager, touch, touch)
+            self.following.setGeometry(w - t.margin - touch, y_pager, touch, touch)
+            self.previous.setEnabled(self._page > 0)
+            self.following.setEnabled(self._page < self._pages - 1)
+
+    def _row_widget(self, row: ShoutOutRow, x: int, y: int, width: int, height: int) -> QWidget:
+        t = self.theme
+        panel = Panel(
+            th.SURFACE, radius=t.radius, band_color=th.CELEBRATION, band_width=t.band, parent=self
+        )
+        panel.setGeometry(x, y, width, height)
+        pad = t.px(28)
+        confirming = self._confirming == row.id
+        delete = PadButton(
+            "Tap again to delete" if confirming else "Delete",
+            accent=RED,
+            accessible_name=f"Delete shout-out: {row.text}",
+            parent=panel,
+        )
+        delete.restyle(word_font(t), t.touch_target)
+        if confirming:
+            delete.setCheckable(True)
+            delete.setChecked(True)  # painted in the accent colour: this is the second tap
+        delete_w = delete.sizeHint().width()
+        delete.setGeometry(
+            width - pad - delete_w, (height - t.touch_target) // 2, delete_w, t.touch_target
+        )
+        delete.setProperty("shoutout_id", row.id)
+        delete.clicked.connect(self._on_delete_clicked)
+        text_w = max(1, width - 3 * pad - delete_w - t.band)
+        body, meta = t.font("body"), t.font("meta")
+        text = plain_label(row.text, body, th.TEXT, max_lines=2, parent=panel)
+        text_h = text.fit_height(text_w)
+        top = max(t.px(14), (height - text_h - line_height(meta)) // 2)
+        text.setGeometry(t.band + pad, top, text_w, text_h)
+        when = plain_label(showing_words(row), meta, th.TEXT_DIM, parent=panel)
+        when.setGeometry(t.band + pad, top + text_h, text_w, line_height(meta))
+        panel.show()
+        return panel
+
+
+class ShoutOutEditor(ManagerPage):
+    """A text field, Save and Cancel, and Qt's virtual keyboard under them.
+
+    Signals:
+    - `saved(str)`: Save (or the keyboard's Enter) with the text typed.
+    - `cancelled()`.
+    """
+
+    saved = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
+        self._busy = False
+        self.title = plain_label("New shout-out", theme.font("title"), th.TEXT, parent=self)
+        self.hint = plain_label(
+            "Who did what? For example: Maria: five-star review",
+            theme.font("meta"),
+            th.TEXT_DIM,
+            parent=self,
+        )
+        self.field = QLineEdit(self)
+        self.field.setAccessibleName("Shout-out text")
+        self.field.setMaxLength(SHOUTOUT_MAX_CHARS)
+        self.field.setPlaceholderText("Type the shout-out here")
+        self.field.setFrame(False)
+        self.field.returnPressed.connect(self._on_save)
+        self.field.textChanged.connect(self._on_text_changed)
+        palette = self.field.palette()
+        palette.setColor(QPalette.ColorRole.Base, qcolor(th.SURFACE_HIGH))
+        palette.setColor(QPalette.ColorRole.Text, qcolor(th.TEXT))
+        palette.setColor(QPalette.ColorRole.PlaceholderText, qcolor(th.TEXT_DIM))
+        self.field.setPalette(palette)
+        self.count = plain_label(
+            "", theme.font("meta"), th.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight, parent=self
+        )
+        self.message = plain_label("", theme.font("label"), RED, parent=self)
+        self.save = PadButton("Save", accent=GREEN, primary=True, parent=self)
+        self.save.clicked.connect(self._on_save)
+        self.cancel = PadButton("Cancel", parent=self)
+        self.cancel.clicked.connect(self.cancelled)
+        self.keyboard = VirtualKeyboard(theme, parent=self)
+        self.relayout()
+
+    def start(self) -> None:
+        """An empty field with the focus, and the keyboard ready under it."""
+        self._busy = False
+        self.field.clear()
+        self.message.set_full_text("")
+        self._refresh()
+        self.keyboard.ensure_loaded()
+        self.relayout()
+        self._focus_field()
+
+    def _focus_field(self) -> None:
+        self.field.setFocus()
+        # The keyboard's input context may have been made after the field took the focus;
+        # it learns about the focused field only on an update.
+        QGuiApplication.inputMethod().update(Qt.InputMethodQuery.ImQueryAll)
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self.message.set_color(th.TEXT_DIM)
+            self.message.set_full_text("Saving…")
+        self._refresh()
+
+    def show_error(self, text: str) -> None:
+        self._busy = False
+        self.message.set_color(RED)
+        self.message.set_full_text(text)
+        self._refresh()
+        self._focus_field()
+
+    def _refresh(self) -> None:
+        self.save.setEnabled(not self._busy and bool(self.field.text().strip()))
+        self.field.setReadOnly(self._busy)
+        self.count.set_full_text(f"{len(self.field.text())} / {SHOUTOUT_MAX_CHARS}")
+
+    @Slot(str)
+    def _on_text_changed(self, _text: str) -> None:
+        if self.message.full_text() and not self._busy:
+            self.message.set_full_text("")
+        self._refresh()
+
+    @Slot()
+    def _on_save(self) -> None:
+        if not self._busy:
+            self.saved.emit(self.field.text())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._focus_field()
+
+    def relayout(self) -> None:
+        t = self.theme
+        w, h = self.width(), self.height()
+        gap = t.px(18)
+        touch = t.touch_target
+        title_font, meta, label = t.font("title"), t.font("meta"), t.font("label")
+        field_font = t.font("value")
+        self.title.setFont(title_font)
+        self.hint.setFont(meta)
+        self.count.setFont(meta)
+        self.message.setFont(label)
+        self.field.setFont(field_font)
+        self.field.setTextMargins(t.px(20), 0, t.px(20), 0)
+        words = word_font(t)
+        self.save.restyle(words, touch)
+        self.cancel.restyle(words, touch)
+        y = t.margin
+        self.title.setGeometry(t.margin, y, w // 2, line_height(title_font))
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        self.hint.setGeometry(
+            t.margin + w // 2,
+            y + line_height(title_font) - line_height(meta),
+            max(1, w // 2 - 2 * t.margin),
+            line_height(meta),
+        )
+        y += line_height(title_font) + gap
+        save_w = max(t.px(220), self.save.sizeHint().width())
+        cancel_w = max(t.px(220), self.cancel.sizeHint().width())
+        field_w = max(1, w - 2 * t.margin - save_w - cancel_w - 2 * gap)
+        self.field.setGeometry(t.margin, y, field_w, touch)
+        self.save.setGeometry(t.margin + field_w + gap, y, save_w, touch)
+        self.cancel.setGeometry(t.margin + field_w + gap + save_w + gap, y, cancel_w, touch)
+        y += touch + t.px(6)
+        line = line_height(label)
+        self.message.setGeometry(t.margin, y, field_w - t.px(200), line)
+        self.count.setGeometry(t.margin + field_w - t.px(200), y, t.px(200), line_height(meta))
+        y += line + gap
+        self.keyboard.set_theme(t)
+        self.keyboard.setGeometry(t.margin, y, w - 2 * t.margin, max(1, h - y - t.margin))
