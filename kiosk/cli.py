@@ -89,19 +89,26 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD")
 
     shot = sub.add_parser("screenshot", parents=[common], help="render one screen to PNG")
-    shot.add_argument("screen", choices=ALL_SCREENS, metavar="SCREEN",
-                      help=f"one of {', '.join(ALL_SCREENS)}")
+    shot.add_argument(
+        "screen", choices=ALL_SCREENS, metavar="SCREEN", help=f"one of {', '.join(ALL_SCREENS)}"
+    )
     shot.add_argument("--out", required=True, metavar="FILE.png")
     shot.add_argument("--size", type=parse_size, default=(1920, 1080), metavar="WxH")
     shot.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD")
-    shot.add_argument("--page", type=int, default=1, metavar="N",
-                      help="which page of a screen that pages (default 1)")
+    shot.add_argument(
+        "--page",
+        type=int,
+        default=1,
+        metavar="N",
+        help="which page of a screen that pages (default 1)",
+    )
 
     feeds = sub.add_parser("feeds", parents=[common], help="work with feed files")
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", parser_class=_Parser)
     feeds_sub.required = True
-    check = feeds_sub.add_parser("check", parents=[common],
-                                 help="validate a feed before publishing it")
+    check = feeds_sub.add_parser(
+        "check", parents=[common], help="validate a feed before publishing it"
+    )
     check.add_argument("source", metavar="PATH_OR_URL")
     from sync.spec import FEED_KINDS
 

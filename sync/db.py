@@ -3,7 +3,9 @@
 Durability choice: WAL with `synchronous=FULL`. In WAL mode FULL syncs the log on every commit,
 so a manager's saved number survives a power cut right after "saved" appears; NORMAL could lose
 the last commits (never corrupt the file). Commits here are few (one per feed pull, one per
-manager save), so the extra fsync costs nothing anyone notices.
+manager save), so the extra fsync costs nothing anyone notices. docs/reliability.md has the
+details, and the policy for a corrupt database or one from a newer version (`sync.recovery`:
+moved aside and rebuilt at open, keeping the store's own data).
 """
 
 from __future__ import annotations
@@ -101,10 +103,19 @@ class Database:
 
 
 def open_database(path: Path | str, *, migrate: bool = True) -> Database:
-    """The kiosk database at `path`, created if missing and migrated to the newest schema."""
-    engine = make_engine(path)
-    if migrate:
-        upgrade(engine)
+    """The kiosk database at `path`, created if missing and migrated to the newest schema.
+
+    With `migrate`, a corrupt database or one from a newer kiosk version is moved aside and
+    rebuilt, keeping the store's own data it can still read (`sync.recovery`).
+    """
+    if migrate and str(path) != ":memory:":
+        from sync.recovery import open_checked
+
+        engine = open_checked(path)
+    else:
+        engine = make_engine(path)
+        if migrate:
+            upgrade(engine)
     writer = engine.execution_options(**{_WRITE_OPTION: True})
     return Database(
         engine=engine,

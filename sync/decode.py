@@ -100,10 +100,20 @@ def decode_feed(stream: BinaryIO) -> DecodedFeed:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FeedRejected(UTF16)
     if b"\x00" in head:
-        raise FeedRejected(BINARY)
+        raise FeedRejected(UTF16 if _looks_like_utf16(head) else BINARY)
     offset = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     encoding: Literal["utf-8", "cp1252"] = "utf-8" if _is_utf8(stream, head) else "cp1252"
     return DecodedFeed(stream, encoding, offset, head[offset:])
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: text in Latin script has a NUL in (nearly) every other byte."""
+    sample = head[:512]
+    half = len(sample) // 2
+    if half < 8:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) >= 0.9 * half and min(even, odd) <= 0.1 * half
 
 
 def _is_utf8(stream: BinaryIO, head: bytes) -> bool:

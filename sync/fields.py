@@ -23,6 +23,15 @@ NumberCheck = Callable[[float], object]
 
 # Longer digit strings are typos or junk, never store numbers; the cap also keeps float() cheap.
 MAX_NUMBER_CHARS = 40
+# No store metric comes near a quadrillion, and above 2**53 (~9e15) a float no longer holds every
+# whole number; the bounds also keep every sum, percent and pace the scoreboard computes finite
+# (a JSON 1.7e308 summed twice, or divided by a 5e-324 target, would be infinite).
+MAX_ABS_NUMBER = 1e15
+MIN_ABS_NUMBER = 1e-9  # a non-zero value closer to 0 than this is junk, not a measurement
+# Dates a feed may use. Year 1 or 9999 is junk (or a "forever" placeholder), and date arithmetic
+# near date.min / date.max overflows (a week starting 9999-12-27 ends after date.max).
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2999, 12, 31)
 MAX_QUOTED_CHARS = 60
 CURRENCY_SIGNS = "$€£¥"
 # Parsed dates are cached by their raw cell: a metrics feed repeats a few dates a million times.
@@ -44,11 +53,25 @@ class FieldError(ValueError):
         self.field = field
 
 
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def quote(value: object) -> str:
-    """The value in single quotes for a reason, cut to about 60 characters."""
+    """The value in single quotes for a reason, cut to about 60 characters.
+
+    Characters that are not printable (NUL, line breaks, terminal escapes, right-to-left
+    overrides) are shown as `\\x00`-style escapes: a reason goes to `kiosk status`, logs and
+    terminals, where such characters would hide or reorder the text around them.
+    """
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if len(text) > MAX_QUOTED_CHARS:
         text = text[: MAX_QUOTED_CHARS - 1] + "…"
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else _escape(c) for c in text)
     return f"'{text}'"
 
 
@@ -108,8 +131,20 @@ def parse_number(text: str, decimal: Decimal = ".") -> float:
     value = float(body.replace(fmt.group, "").replace(fmt.point, "."))
     if not math.isfinite(value):
         raise FieldError(f"{quote(s)} is not a finite number")
+    check_magnitude(value, s)
     # Adding 0.0 turns -0.0 into 0.0, so `-0` never shows as "-0" on the board.
     return (-value if negative else value) + 0.0
+
+
+def check_magnitude(value: float, shown: object) -> None:
+    """Refuse a number too large or too close to zero to be a store metric (see MAX_ABS_NUMBER)."""
+    size = abs(value)
+    if size > MAX_ABS_NUMBER:
+        raise FieldError(f"{quote(shown)} is too large: at most {MAX_ABS_NUMBER:,.0f} either way")
+    if 0 < size < MIN_ABS_NUMBER:
+        raise FieldError(
+            f"{quote(shown)} is too close to zero: use 0 or at least {MIN_ABS_NUMBER:g}"
+        )
 
 
 def number_reader(
@@ -128,6 +163,8 @@ def number_reader(
         # isascii test keeps out digits float() would also take (Arabic-Indic, fullwidth).
         if raw.replace(point, "", 1).isdigit() and raw.isascii() and len(raw) <= MAX_NUMBER_CHARS:
             value = float(raw) if point == "." else float(raw.replace(",", "."))
+            if value > MAX_ABS_NUMBER or 0 < value < MIN_ABS_NUMBER:
+                check_magnitude(value, raw)
         elif not raw or raw.isspace():
             if required:
                 raise FieldError(f"{name} is empty")
@@ -149,6 +186,7 @@ def json_number_reader(check: NumberCheck | None = None) -> Callable[[float], ob
             raise FieldError(f"{quote(number)} is too large to be a number") from None
         if not math.isfinite(value):
             raise FieldError(f"{quote(number)} is not a finite number")
+        check_magnitude(value, number)
         value += 0.0  # -0.0 becomes 0.0
         return value if check is None else check(value)
 
@@ -158,8 +196,7 @@ def json_number_reader(check: NumberCheck | None = None) -> Callable[[float], ob
 # --- dates, choices, yes/no, text -----------------------------------------------------------
 
 
-def parse_date(text: str) -> dt.date:
-    """A date written strictly `YYYY-MM-DD` (surrounding spaces allowed)."""
+def _iso_date(text: str) -> dt.date:
     s = text.strip()
     # The regex first: date.fromisoformat on 3.11 also takes `20261124` and `2026-W48-2`.
     if not _ISO_DATE.fullmatch(s):
@@ -170,8 +207,30 @@ def parse_date(text: str) -> dt.date:
         raise FieldError(f"{quote(s)} is not a date: there is no such day") from None
 
 
-def date_reader(name: str, *, required: bool, default: object = None) -> TextReader:
-    """A reader of a date cell, caching the dates it has seen (by the raw cell)."""
+def _out_of_range(day: dt.date) -> FieldError:
+    return FieldError(
+        f"{day.isoformat()} is out of range: dates run from {MIN_DATE.isoformat()} "
+        f"to {MAX_DATE.isoformat()}"
+    )
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written strictly `YYYY-MM-DD` (surrounding spaces allowed), from MIN_DATE to
+    MAX_DATE."""
+    day = _iso_date(text)
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise _out_of_range(day)
+    return day
+
+
+def date_reader(
+    name: str, *, required: bool, default: object = None, far_future_is_default: bool = False
+) -> TextReader:
+    """A reader of a date cell, caching the dates it has seen (by the raw cell).
+
+    `far_future_is_default`: a date after MAX_DATE (`9999-12-31`, the usual "forever" of a
+    database export) reads as `default` instead of a bad row; used by a message's open `end`.
+    """
     cache: dict[str, dt.date] = {}
 
     def read(raw: str) -> object:
@@ -182,7 +241,11 @@ def date_reader(name: str, *, required: bool, default: object = None) -> TextRea
             if required:
                 raise FieldError(f"{name} is empty")
             return default
-        day = parse_date(raw)
+        day = _iso_date(raw)
+        if not MIN_DATE <= day <= MAX_DATE:
+            if far_future_is_default and day > MAX_DATE:
+                return default
+            raise _out_of_range(day)
         if len(cache) < DATE_CACHE_SIZE:
             cache[raw] = day
         return day
@@ -237,11 +300,18 @@ def bool_reader(name: str, *, required: bool, default: object = None) -> TextRea
 
 
 def text_reader(name: str, *, required: bool, default: object = None) -> TextReader:
-    """A reader of a text cell, stripped of surrounding whitespace."""
+    """A reader of a text cell, stripped of surrounding whitespace.
+
+    Refuses a NUL character (binary data that got past the check of the first 8 KB; C APIs down
+    the line may cut the text at it). Length is bounded before this: the csv module refuses a
+    field over 128 KB, and `records.MAX_VALUE_CHARS` a JSON record over 1 MB.
+    """
 
     def read(raw: str) -> object:
         s = raw.strip()
         if s:
+            if "\x00" in s:
+                raise FieldError(f"{name} has a NUL character (binary data?): {quote(s)}")
             return s
         if required:
             raise FieldError(f"{name} is empty")

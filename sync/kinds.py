@@ -60,6 +60,8 @@ class FieldSpec:
     aliases: Mapping[str, str] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
+    # A date after fields.MAX_DATE (a database's "forever", 9999-12-31) reads as the default.
+    far_future_is_default: bool = False
 
     @property
     def key(self) -> str:
@@ -178,7 +180,7 @@ KIND_SCHEMAS: dict[FeedKind, KindSchema] = {
         (
             FieldSpec("store_id", "text", required=True),  # `*` means every store
             FieldSpec("start", "date", required=True),
-            FieldSpec("end", "date", default_doc="open-ended"),
+            FieldSpec("end", "date", default_doc="open-ended", far_future_is_default=True),
             FieldSpec("title", "text", required=True),
             FieldSpec("kind", "choice", default="news", default_doc="news", choices=MESSAGE_KINDS),
             FieldSpec("body", "text", default="", default_doc="empty"),
@@ -247,7 +249,12 @@ def build_readers(schema: KindSchema, decimal: Decimal = ".") -> tuple[FieldRead
             )
             value = json_reader(text, number=json_number_reader(check))
         elif spec.type == "date":
-            text = date_reader(name, required=required, default=default)
+            text = date_reader(
+                name,
+                required=required,
+                default=default,
+                far_future_is_default=spec.far_future_is_default,
+            )
             value = json_reader(text)
         elif spec.type == "choice":
             text = choice_reader(

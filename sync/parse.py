@@ -24,6 +24,14 @@ _MAX_COLUMNS_LISTED = 20
 # JSON records usually share one key order, so the plan for a record is cached by its keys.
 _MAX_JSON_PLANS = 1000
 _NOT_RECORDS_HINT = 'expected [{"store_id": ...}, ...] or {"records": [...]}'
+# Bounds on bad rows, so that a feed of garbage cannot keep the database writer busy (the rows
+# are read inside the write transaction): 50 MB of two-byte records is 26 million bad rows,
+# about a minute of work here and far more on a small kiosk. A feed whose first
+# EARLY_ALL_BAD_ROWS records are all bad is rejected at once (it would be rejected at the end
+# anyway unless a good row came later), and any feed with more than MAX_BAD_ROWS bad rows is
+# rejected as a broken export. Both keep the old data, like every rejection.
+EARLY_ALL_BAD_ROWS = 100_000
+MAX_BAD_ROWS = 1_000_000
 
 Batches = Iterator[list[dict[str, object]]]
 RowSource = Callable[["ParsedFeed", int], Batches]
@@ -58,10 +66,20 @@ class ParsedFeed:
             raise RuntimeError("the rows of a parsed feed can be read only once")
         return source(self, size)
 
-    def _reject(self, line: int, field: str | None, reason: str) -> None:
+    def _reject(self, line: int, field: str | None, reason: str, *, good: int) -> None:
+        """Count a bad row; FeedRejected once there are too many (see MAX_BAD_ROWS)."""
         self.reject_count += 1
         if len(self.rejects) < self.keep_rejects:
             self.rejects.append(Reject(line, field, reason))
+        count = self.reject_count
+        if count == EARLY_ALL_BAD_ROWS and good == 0:
+            first = f" (first: {self.rejects[0]})" if self.rejects else ""
+            raise FeedRejected(
+                f"the first {count:,} data rows are all bad{first}; not reading the rest"
+            )
+        if count > MAX_BAD_ROWS:
+            first = f" (first: {self.rejects[0]})" if self.rejects else ""
+            raise FeedRejected(f"more than {MAX_BAD_ROWS:,} bad rows: a broken export?{first}")
 
 
 def parse_feed(
@@ -183,7 +201,7 @@ def _csv_source(
                     if not "".join(cells).strip():
                         continue  # only whitespace: a blank line, not a record
                     count += 1
-                    feed._reject(line, err.field or name, err.reason)
+                    feed._reject(line, err.field or name, err.reason, good=good)
                     continue
                 count += 1
                 if numbered:
@@ -224,48 +242,81 @@ def _scan_json(decoded: DecodedFeed, schema: KindSchema) -> tuple[str, ...]:
     records, that no record has two keys for one field, and that some record has each required
     field. Nothing is kept but the keys, so a big feed streams."""
     used = {spec.name for spec in schema.fields}
+    required = frozenset(schema.required)
     names: dict[str, None] = {}
     normalized: dict[str, str] = {}
-    seen: set[tuple[str, ...]] = set()
-    records = objects = 0
+    # Key sets already checked, and whether records with them have every required field.
+    seen: dict[tuple[str, ...], bool] = {}
+    records = objects = bad = 0
     text = decoded.open_text()
     try:
         for index, record in json_records(text):
             records += 1
+            if records == EARLY_ALL_BAD_ROWS:
+                # Every one of these records is bad if they are not objects or lack a required
+                # field: reject now instead of scanning the rest (see EARLY_ALL_BAD_ROWS).
+                _check_records(records, objects, names, schema, early=True)
             if type(record) is not dict:
+                bad += 1
+                if bad > MAX_BAD_ROWS:
+                    raise _too_many_bad_records()
                 continue
             objects += 1
             keys = tuple(record)
-            if keys in seen:
-                continue
-            if len(seen) < _MAX_JSON_PLANS:
-                seen.add(keys)
-            mine: dict[str, str] = {}
-            for key in keys:
-                name = normalized.get(key)
-                if name is None:
-                    name = normalized[key] = normalize_name(key)
-                if name in mine and name in used:
-                    raise FeedRejected(
-                        f"record {index} has both {quote(mine[name])} and {quote(key)}, "
-                        f"which both mean {name}: keep only one"
-                    )
-                mine[name] = key
-                if name:
-                    names[name] = None
+            complete = seen.get(keys)
+            if complete is None:
+                mine: dict[str, str] = {}
+                for key in keys:
+                    name = normalized.get(key)
+                    if name is None:
+                        name = normalized[key] = normalize_name(key)
+                    if name in mine and name in used:
+                        raise FeedRejected(
+                            f"record {index} has both {quote(mine[name])} and {quote(key)}, "
+                            f"which both mean {name}: keep only one"
+                        )
+                    mine[name] = key
+                    if name:
+                        names[name] = None
+                complete = required <= mine.keys()
+                if len(seen) < _MAX_JSON_PLANS:
+                    seen[keys] = complete
+            if not complete:
+                bad += 1  # a bad row for sure: a required field is missing
+                if bad > MAX_BAD_ROWS:
+                    raise _too_many_bad_records()
     finally:
         text.close()
+    _check_records(records, objects, names, schema, early=False)
+    return tuple(names)
+
+
+def _too_many_bad_records() -> FeedRejected:
+    return FeedRejected(
+        f"more than {MAX_BAD_ROWS:,} records are not objects or lack a required field: "
+        "a broken export?"
+    )
+
+
+def _check_records(
+    records: int, objects: int, names: dict[str, None], schema: KindSchema, *, early: bool
+) -> None:
+    """FeedRejected when no record is an object, or none has some required field."""
+    which = f"the first {records:,} records" if early else "the JSON records"
     if records and not objects:
-        raise FeedRejected(f"the JSON records are not objects with fields; {_NOT_RECORDS_HINT}")
+        raise FeedRejected(f"{which} are not objects with fields; {_NOT_RECORDS_HINT}")
     missing = [name for name in schema.required if name not in names]
     if objects and missing:
         plural = "s" if len(missing) > 1 else ""
-        listed = ", ".join(list(names)[:_MAX_COLUMNS_LISTED]) or "none"
+        # Names cut short and escaped like quoted values (a key can be a megabyte of junk).
+        shown = [quote(n)[1:-1] for n in list(names)[:_MAX_COLUMNS_LISTED]]
+        listed = ", ".join(shown) or "none"
+        if len(names) > _MAX_COLUMNS_LISTED:
+            listed += f" and {len(names) - _MAX_COLUMNS_LISTED} more"
+        every = f"each of {which}" if early else "every record"
         raise FeedRejected(
-            f"every record lacks the required field{plural} {', '.join(missing)}; "
-            f"fields found: {listed}"
+            f"{every} lacks the required field{plural} {', '.join(missing)}; fields found: {listed}"
         )
-    return tuple(names)
 
 
 JsonPlan = tuple[tuple[tuple[str, str, str | None, ValueReader], ...], Row]
@@ -325,7 +376,10 @@ def _json_source(
                 count += 1
                 if type(record) is not dict:
                     feed._reject(
-                        index, None, f"record {index} is {_describe(record)}, not an object"
+                        index,
+                        None,
+                        f"record {index} is {_describe(record)}, not an object",
+                        good=good,
                     )
                     continue
                 keys = tuple(record)
@@ -342,7 +396,7 @@ def _json_source(
                     if check is not None:
                         check(row)
                 except FieldError as err:
-                    feed._reject(index, err.field or name, err.reason)
+                    feed._reject(index, err.field or name, err.reason, good=good)
                     continue
                 if numbered:
                     row["position"] = good

@@ -19,6 +19,21 @@ DELIMITERS = (",", ";", "\t")  # in order of preference when a header has as man
 # A header with an unclosed quote would otherwise swallow the whole file as "the header".
 _MAX_HEADER_LINES = 50
 _QUOTE = '"'
+_QUOTED = re.compile(r'"[^"]*"?')  # a quoted stretch (to the end of the text when never closed)
+
+# Bounds on hostile or broken CSV, so that memory and time stay flat whatever arrives (each ends
+# as a rejected feed with its reason, never a crash or a hang):
+# - one physical line is read at most this long (a 50 MB line without a newline is refused
+#   after 1 MB, not read whole; the csv module's own field limit is 128 KB);
+MAX_LINE_CHARS = 1 << 20
+# - a header has at most as many columns as Excel (16,384); a header of a million commas is not
+#   a spreadsheet export;
+MAX_COLUMNS = 16_384
+# - blank lines: a few before the header, and after it at most a little over Excel's 1,048,576
+#   rows in a row (Excel may export every formatted but empty row of a sheet); 50 MB of line
+#   breaks would otherwise take seconds to skip while the database writer waits.
+MAX_BLANK_LINES_BEFORE_HEADER = 1000
+MAX_BLANK_LINES_IN_A_ROW = 1 << 21
 
 EMPTY = "the feed is empty: no header row"
 NOT_RECORDS = 'a JSON document that is neither an array of records nor {"records": [...]}'
@@ -44,14 +59,24 @@ class CsvTable:
 
 
 def _count_outside_quotes(text: str) -> dict[str, int]:
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for char in text:
-        if char == _QUOTE:
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    return counts
+    # Dropping every quoted stretch first keeps this in C: a header can be a megabyte long.
+    bare = _QUOTED.sub("", text)
+    return {delimiter: bare.count(delimiter) for delimiter in DELIMITERS}
+
+
+def _capped_lines(text: TextIO, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """The physical lines of `text`, refusing (FeedRejected) one longer than `limit` characters
+    before it is read whole."""
+    readline = text.readline
+    number = 0
+    while line := readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise FeedRejected(
+                f"line {number} is longer than {limit:,} characters "
+                "(not a CSV export, or an unclosed quote?)"
+            )
+        yield line
 
 
 def _is_blank(line: str) -> bool:
@@ -67,8 +92,14 @@ def open_csv(text: TextIO) -> CsvTable:
     """
     before: list[str] = []  # blank lines above the header still count as lines
     header_lines: list[str] = []
-    for line in text:
+    lines = _capped_lines(text)
+    for line in lines:
         if not header_lines and _is_blank(line):
+            if len(before) >= MAX_BLANK_LINES_BEFORE_HEADER:
+                raise FeedRejected(
+                    f"no header row in the first {MAX_BLANK_LINES_BEFORE_HEADER:,} lines: "
+                    "they are all blank"
+                )
             before.append(line)
             continue
         header_lines.append(line)
@@ -80,10 +111,15 @@ def open_csv(text: TextIO) -> CsvTable:
     counts = _count_outside_quotes("".join(header_lines))
     delimiter = max(DELIMITERS, key=lambda d: counts[d])  # max() keeps the first of a tie
     # The reader re-reads the lines taken above, so its line_num counts every physical line.
-    reader = csv.reader(itertools.chain(before, header_lines, text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain(before, header_lines, lines), delimiter=delimiter)
     try:
         for row in reader:
             if any(row):
+                if len(row) > MAX_COLUMNS:
+                    raise FeedRejected(
+                        f"the header has {len(row):,} columns; a feed has at most "
+                        f"{MAX_COLUMNS:,} (as many as a spreadsheet)"
+                    )
                 return CsvTable(row, delimiter, reader)
     except csv.Error as err:
         raise FeedRejected(f"the CSV header cannot be read: {err}") from err
@@ -93,17 +129,25 @@ def open_csv(text: TextIO) -> CsvTable:
 def csv_records(table: CsvTable) -> Iterator[tuple[int, list[str]]]:
     """The data rows after the header as (line where the record starts, cells).
 
-    Blank lines and rows of only delimiters are skipped. A row the csv module cannot read (a
-    field over its size limit, usually after an unclosed quote) rejects the feed.
+    Blank lines and rows of only delimiters are skipped (but not more than
+    MAX_BLANK_LINES_IN_A_ROW of them in a row). A row the csv module cannot read (a field over its
+    size limit, usually after an unclosed quote) rejects the feed.
     """
     reader = table.reader
     last = reader.line_num
+    blank_since = last
     try:
         for cells in reader:
             line = last + 1
             last = reader.line_num
             if any(cells):
+                blank_since = last
                 yield line, cells
+            elif last - blank_since > MAX_BLANK_LINES_IN_A_ROW:
+                raise FeedRejected(
+                    f"more than {MAX_BLANK_LINES_IN_A_ROW:,} blank lines in a row after line "
+                    f"{blank_since}: not a spreadsheet export"
+                )
     except csv.Error as err:
         raise FeedRejected(
             f"the CSV cannot be read from line {last + 1}: {err} (an unclosed quote?)"
@@ -116,6 +160,16 @@ _NOT_WHITESPACE = re.compile(r"[^ \t\r\n]")
 # A decode error (or a number) this close to the end of the buffer may only mean the value goes
 # on in the next chunk (a literal such as `false` is at most 9 characters: `-Infinity`).
 _END_MARGIN = 16
+# One JSON value (a record, or another member of the top-level object) is read at most this
+# long: a 40 MB string or an endless array inside one record is refused, not held in memory.
+MAX_VALUE_CHARS = 1 << 20
+# Python refuses to turn more than 4,300 digits into an int (a ValueError, CVE-2020-10735); a JSON
+# integer that long becomes a float (infinite, so a bad value) instead of breaking the parse.
+_INT_DIGITS = 4000
+
+
+def _parse_int(text: str) -> int | float:
+    return int(text) if len(text) <= _INT_DIGITS else float(text)
 
 
 class _JsonStream:
@@ -128,7 +182,7 @@ class _JsonStream:
     def __init__(self, text: TextIO, chunk_chars: int = 1 << 16) -> None:
         self._text = text
         self._chunk = chunk_chars
-        self._decoder = json.JSONDecoder()
+        self._decoder = json.JSONDecoder(parse_int=_parse_int)
         self._buf = ""
         self._pos = 0
         self._eof = False
@@ -175,20 +229,35 @@ class _JsonStream:
                 maybe_cut = err.pos >= len(self._buf) - _END_MARGIN or err.msg.startswith(
                     "Unterminated string"
                 )
-                if maybe_cut and self._more(size):
-                    size *= 2
-                    continue
+                if maybe_cut:
+                    self._check_size()
+                    if self._more(size):
+                        size *= 2
+                        continue
                 raise self.error(err.msg, err.pos) from None
             except RecursionError:
                 raise FeedRejected("not valid JSON: values nested too deeply") from None
+            except ValueError as err:  # not a decode error: a number Python refuses, say
+                raise FeedRejected(f"not valid JSON: {err}") from None
             # A number near the end of the buffer may go on in the next chunk: `2.5e3` cut after
             # `2.` decodes as 2 followed by junk. Objects, arrays and strings end unambiguously.
             kind = type(value)
             near_end = end + _END_MARGIN >= len(self._buf)
-            if (kind is int or kind is float) and near_end and self._more(size):
-                continue
+            if (kind is int or kind is float) and near_end:
+                self._check_size()
+                if self._more(size):
+                    continue
             self._pos = end
             return value
+
+    def _check_size(self) -> None:
+        """Refuse a value that has grown past MAX_VALUE_CHARS before reading more of it."""
+        if len(self._buf) - self._pos > MAX_VALUE_CHARS:
+            raise FeedRejected(
+                f"not valid JSON for a feed: a single value at line "
+                f"{self._lines_before + self._buf.count(chr(10), 0, self._pos) + 1} is longer "
+                f"than {MAX_VALUE_CHARS:,} characters"
+            )
 
     def error(self, message: str, pos: int | None = None) -> FeedRejected:
         """A rejection for invalid JSON at `pos` of the buffer (default: the current place)."""

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from sync.db import Database
@@ -26,6 +26,7 @@ from sync.fetch import Fetched, Fetcher, Validators
 from sync.ingest import ApplyResult, apply_feed
 from sync.models import FeedState, SyncRun
 from sync.parse import ParsedFeed, parse_feed
+from sync.recovery import describe_db_error
 from sync.spec import FIRST_KINDS, MAX_REJECTS_KEPT, FeedFormat, FeedSpec
 from sync.writer import Writer
 
@@ -75,6 +76,16 @@ class PullReport:
             return f"{self.name}: ok, unchanged ({how})"
         what = "rejected" if self.outcome == "rejected" else "failed"
         return f"{self.name}: error, {what}: {self.error}; kept the previous data"
+
+
+def _one_line(exc: BaseException) -> str:
+    """`ValueError('x')` for an exception; for a wrapped DB-API error, only the driver's own
+    message (SQLAlchemy's text adds the SQL and up to ten rows of parameters)."""
+    inner = getattr(exc, "orig", None)
+    if isinstance(inner, BaseException):
+        exc = inner
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}({first[:300]!r})"
 
 
 def resolve_format(spec: FeedSpec, fetched: Fetched) -> FeedFormat | None:
@@ -159,7 +170,10 @@ class SyncService:
                 return self._parse_and_apply(spec, started, fetched)
         except Exception as exc:  # a bug or a broken disk must not kill the scheduler
             log.exception("pull of feed %s failed unexpectedly", spec.name)
-            return self._finish(spec, started, "failed", error=f"internal error: {exc!r}")
+            # A full disk or a damaged database gets words a technician can act on; anything
+            # else is a bug, shown as such (never SQLAlchemy's message: it quotes rows of data).
+            error = describe_db_error(exc) or f"internal error: {_one_line(exc)}"
+            return self._finish(spec, started, "failed", error=error)
 
     def _parse_and_apply(
         self, spec: FeedSpec, started: dt.datetime, fetched: Fetched
@@ -247,11 +261,36 @@ class SyncService:
             self.writer.call(write)
         except Exception:  # e.g. a full disk: the report still reaches the caller
             log.exception("could not record the outcome of feed %s", spec.name)
+            self._record_status_only(spec, report)
         level = logging.INFO if report.ok else logging.WARNING
         log.log(level, "%s", report.line())
         return report
 
     # --- bookkeeping ----------------------------------------------------------------------
+
+    def _record_status_only(self, spec: FeedSpec, report: PullReport) -> None:
+        """Second try after the full record failed (a full disk, typically): update only the
+        feed's existing state row in place, which needs no new page, so `kiosk status` shows
+        this error rather than the last success."""
+
+        def write() -> None:
+            with self.db.write.begin() as session:
+                session.execute(
+                    update(FeedState)
+                    .where(FeedState.name == spec.name)
+                    .values(
+                        last_attempt=report.finished,
+                        status="ok" if report.ok else "error",
+                        outcome=report.outcome,
+                        http_status=report.http_status,
+                        error=(report.error or "")[:500] or None,
+                    )
+                )
+
+        try:
+            self.writer.call(write)
+        except Exception:
+            log.warning("could not record the status of feed %s either", spec.name)
 
     def _record(
         self,
