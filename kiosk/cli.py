@@ -38,9 +38,16 @@ def parse_date(value: str) -> dt.date:
     if not _DATE.match(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a real date") from None
+    from sync.fields import MAX_DATE, MIN_DATE
+
+    if not MIN_DATE <= day <= MAX_DATE:  # the feeds' own bounds; week maths near date.max fail
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is out of range ({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})"
+        )
+    return day
 
 
 def parse_size(value: str) -> tuple[int, int]:

@@ -23,11 +23,10 @@ from typing import TYPE_CHECKING
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from kiosk.config import Config
+from kiosk.triggers import JumpSafeIntervalTrigger, StoreMidnightTrigger
 from sync.spec import FeedSpec
 
 if TYPE_CHECKING:
@@ -84,7 +83,9 @@ def build_scheduler(
         phase = rng.uniform(0.5, 1.0) * interval
         scheduler.add_job(
             pull,
-            IntervalTrigger(
+            # A Pi without a battery clock boots in 1970 and then jumps decades: the plain
+            # IntervalTrigger would walk every missed interval (agronholm/apscheduler#526).
+            JumpSafeIntervalTrigger(
                 seconds=interval,
                 start_date=first + dt.timedelta(seconds=phase),
                 jitter=feed_jitter_seconds(config, spec),
@@ -97,9 +98,11 @@ def build_scheduler(
         )
     if on_new_day is not None:
         # Just after the store's midnight: a new day on the board (and new demo feeds).
+        # Not CronTrigger: it skips the day after the spring DST change
+        # (agronholm/apscheduler#606).
         scheduler.add_job(
             on_new_day,
-            CronTrigger(hour=0, minute=0, second=30, timezone=config.store.tz),
+            StoreMidnightTrigger(config.store.tz),
             id="new-day",
             misfire_grace_time=3600,
         )

@@ -187,6 +187,7 @@ def test_kiosk_config_environment_variable_is_used(tmp_path: Path) -> None:
         (["screenshot", "scoreboard", "--out", "x.png", "--size", "big"], "is not a size"),
         (["scoreboard", "--date", "11/24/2026"], "is not a date in YYYY-MM-DD form"),
         (["scoreboard", "--date", "2026-02-30"], "is not a real date"),
+        (["scoreboard", "--date", "9999-12-31"], "is out of range"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:

@@ -181,15 +181,7 @@ def _assert_once_a_day(fires: list[dt.datetime], tz: dt.tzinfo, day: dt.date) ->
     assert day in dates
 
 
-_CRON_DST_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="APScheduler 3.11 CronTrigger skips the day after the spring DST change "
-    "(agronholm/apscheduler#606): kiosk/scheduling.py should use "
-    "kiosk.triggers.StoreMidnightTrigger for the new-day job; remove this mark when it does",
-)
-
-
-@pytest.mark.parametrize("day", [pytest.param(SPRING, marks=_CRON_DST_BUG), FALL])
+@pytest.mark.parametrize("day", [SPRING, FALL])
 def test_the_new_day_job_fires_once_per_store_day_across_dst(
     env: SimpleNamespace, day: dt.date
 ) -> None:
