@@ -262,7 +262,11 @@ class SyncService:
         except Exception:  # e.g. a full disk: the report still reaches the caller
             log.exception("could not record the outcome of feed %s", spec.name)
             self._record_status_only(spec, report)
-        level = logging.INFO if report.ok else logging.WARNING
+        # An unchanged poll every minute would be 1,440 log lines a day per feed.
+        if report.outcome == "unchanged":
+            level = logging.DEBUG
+        else:
+            level = logging.INFO if report.ok else logging.WARNING
         log.log(level, "%s", report.line())
         return report
 
