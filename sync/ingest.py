@@ -9,7 +9,7 @@ store sees all of a pull or none of it; raising FeedRejected here rolls everythi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -172,40 +172,54 @@ _TARGETS_UPSERT = (
 )
 
 
-def _apply_metrics(
-    session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
+def _upsert(
+    session: Session,
+    sql: str,
+    parsed: RowSource,
+    stores: frozenset[str],
+    params: Callable[[dict[str, Any]], tuple[object, ...]],
 ) -> tuple[int, int]:
+    """Run `sql` for every row of a kept store, a batch at a time; (applied, other stores)."""
     conn = session.connection()
     applied = other = 0
     for batch in _rows(parsed):
-        params = [
-            (r["store_id"], r["metric"], _iso(r["day"]), r["value"], feed_name)
-            for r in batch
-            if r["store_id"] in stores
-        ]
-        other += len(batch) - len(params)
-        if params:
-            conn.exec_driver_sql(_METRICS_UPSERT, params)
-            applied += len(params)
+        rows = [params(r) for r in batch if r["store_id"] in stores]
+        other += len(batch) - len(rows)
+        if rows:
+            conn.exec_driver_sql(sql, rows)
+            applied += len(rows)
     return applied, other
+
+
+def _apply_metrics(
+    session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
+) -> tuple[int, int]:
+    return _upsert(
+        session,
+        _METRICS_UPSERT,
+        parsed,
+        stores,
+        lambda r: (r["store_id"], r["metric"], _iso(r["day"]), r["value"], feed_name),
+    )
 
 
 def _apply_targets(
     session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
 ) -> tuple[int, int]:
-    conn = session.connection()
-    applied = other = 0
-    for batch in _rows(parsed):
-        params = [
-            (r["store_id"], r["metric"], r["period"], _iso(r["start"]), r["target"], feed_name)
-            for r in batch
-            if r["store_id"] in stores
-        ]
-        other += len(batch) - len(params)
-        if params:
-            conn.exec_driver_sql(_TARGETS_UPSERT, params)
-            applied += len(params)
-    return applied, other
+    return _upsert(
+        session,
+        _TARGETS_UPSERT,
+        parsed,
+        stores,
+        lambda r: (
+            r["store_id"],
+            r["metric"],
+            r["period"],
+            _iso(r["start"]),
+            r["target"],
+            feed_name,
+        ),
+    )
 
 
 def _apply_comments(

@@ -19,11 +19,8 @@ from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     Chunk,
-    Lane,
     Panel,
     Screen,
-    column_width,
-    columns_for,
     line_height,
     place_chunks,
     plain_label,
@@ -118,12 +115,8 @@ class CommentsScreen(Screen):
         comments = self._comments()
         if not comments:
             return [self.empty_page("No customer comments in the last two weeks.")]
-        t = self.theme
-        gap = t.gap
-        columns = columns_for(area.width(), t.px(760), gap, at_most=3)
-        width = column_width(area.width(), columns, gap)
-        items: list[tuple[QWidget, int]] = []
-        for comment in comments:
-            card = CommentCard(comment, t, width, area.height())
-            items.append((card, card.content_height))
-        return self.place_lanes(area, [Lane(columns=columns, items=items)], gap)
+        return self.card_pages(
+            area,
+            lambda width: [CommentCard(c, self.theme, width, area.height()) for c in comments],
+            self.theme.px(760),
+        )

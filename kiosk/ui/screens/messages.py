@@ -17,11 +17,8 @@ from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     Chunk,
-    Lane,
     Panel,
     Screen,
-    column_width,
-    columns_for,
     line_height,
     place_chunks,
     plain_label,
@@ -110,12 +107,8 @@ class MessagesScreen(Screen):
         messages = self._messages()
         if not messages:
             return [self.empty_page("No messages from HQ right now.")]
-        t = self.theme
-        gap = t.gap
-        columns = columns_for(area.width(), t.px(760), gap, at_most=3)
-        width = column_width(area.width(), columns, gap)
-        items: list[tuple[QWidget, int]] = []
-        for message in messages:
-            card = MessageCard(message, t, width, area.height())
-            items.append((card, card.content_height))
-        return self.place_lanes(area, [Lane(columns=columns, items=items)], gap)
+        return self.card_pages(
+            area,
+            lambda width: [MessageCard(m, self.theme, width, area.height()) for m in messages],
+            self.theme.px(760),
+        )

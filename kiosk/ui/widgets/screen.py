@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets.flow import pack_columns
+from kiosk.ui.widgets.flow import column_width, columns_for, pack_columns
 from kiosk.ui.widgets.text import line_height, plain_label
 from kiosk.views import BoardSnapshot
 
@@ -164,6 +164,20 @@ class Screen(QWidget):
         height = 3 * line_height(font)
         label.setGeometry(0, (page.height() - height) // 3, page.width(), height)
         return page
+
+    def card_pages(
+        self, area: QSize, make_cards: Callable[[int], Sequence[QWidget]], min_width: int
+    ) -> list[QWidget]:
+        """Cards of one kind in up to three columns of at least `min_width`, paged.
+
+        `make_cards(width)` builds the cards for a column width; each card says how tall it
+        needs to be in `content_height`.
+        """
+        gap = self._theme.gap
+        columns = columns_for(area.width(), min_width, gap, at_most=3)
+        cards = make_cards(column_width(area.width(), columns, gap))
+        items = [(card, int(card.content_height)) for card in cards]  # type: ignore[attr-defined]
+        return self.place_lanes(area, [Lane(columns=columns, items=items)], gap)
 
     def place_lanes(self, area: QSize, lanes: Sequence[Lane], gap: int) -> list[QWidget]:
         """Lay lanes side by side (widths by their column counts) and page them together."""
