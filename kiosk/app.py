@@ -371,9 +371,17 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         manager.data_changed.connect(lambda: upload_soon(scheduler))
     notifier = _install_signal_handlers(app)
     _install_quit_shortcut(window, app)
+    # systemd (deploy/kiosk.service): READY=1 after the first paint, WATCHDOG=1 from this
+    # (the GUI) thread, so a frozen event loop gets the kiosk restarted. A no-op elsewhere.
+    from kiosk.watchdog import install_systemd_watchdog
+
+    watchdog = install_systemd_watchdog(
+        window, app, status=f"showing the board of store {config.store.id}"
+    )
 
     def shutdown() -> None:
         log.info("kiosk stopping")
+        watchdog.stopping()
         scheduler.shutdown(wait=False)
         loader.shutdown()
         manager.shutdown()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sync.spec import FEED_KINDS, FeedSpec, FetchOptions, HttpAuth
+from sync.spec import (
+    DEFAULT_SIGNATURE_HEADER,
+    FEED_KINDS,
+    FeedSignature,
+    FeedSpec,
+    FetchOptions,
+    HttpAuth,
+)
 
 ROTATING_SCREENS: tuple[str, ...] = (
     "scoreboard",
@@ -593,6 +601,7 @@ def _parse_feeds(
         if token is not None and username is not None:
             s._bad("token", "give either a bearer token or a username and password, not both")
         fetch = _fetch_options(s, fetch_defaults, config_dir)
+        signature = _signature(s, url, problems)
         s.finish()
         if None in (name, kind, url):
             continue
@@ -609,9 +618,66 @@ def _parse_feeds(
                 every_minutes=float(every),
                 auth=auth,
                 fetch=fetch,
+                signature=signature,
             )
         )
     return feeds
+
+
+# A secret shorter than this is guessable offline from one signed feed.
+MIN_SIGNATURE_SECRET_BYTES = 16
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
+
+
+def _signature(section: _Section, url: str | None, problems: _Problems) -> FeedSignature | None:
+    """`signature`, `signature_header`, `signature_secret` / `signature_secret_env`."""
+    mode = section.choice("signature", ("header", "file"), None)
+    header = section.string("signature_header", None)
+    secret_given = "signature_secret" in section.data or "signature_secret_env" in section.data
+    secret = _secret(section, "signature_secret", problems)
+    if header is not None and mode != "header":
+        section._bad("signature_header", 'only goes with signature = "header"')
+    if mode is None:
+        if secret_given and "signature" not in section.data:
+            section._bad(
+                "signature",
+                'is required with a signature_secret: "header" (an HTTP response header) or '
+                '"file" (a detached <url>.sig)',
+            )
+        return None
+    if secret is None:
+        if not secret_given:
+            section._bad(
+                "signature_secret",
+                f'is required with signature = "{mode}" (or signature_secret_env, the name of '
+                "an environment variable holding it)",
+            )
+        return None
+    key = "signature_secret_env" if "signature_secret_env" in section.data else "signature_secret"
+    if len(secret.encode("utf-8")) < MIN_SIGNATURE_SECRET_BYTES:
+        # Never the value itself, not even its first characters.
+        section._bad(
+            key,
+            f"the secret must be at least {MIN_SIGNATURE_SECRET_BYTES} characters long "
+            "(make one with: openssl rand -hex 32)",
+        )
+        return None
+    if mode == "header":
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            section._bad(
+                "signature",
+                '"header" needs an http(s) url; a local feed is signed with "file" '
+                "(a <path>.sig next to it)",
+            )
+            return None
+        if header is not None and not _HEADER_NAME.fullmatch(header):
+            section._bad("signature_header", f"{header!r} is not a valid HTTP header name")
+            return None
+    return FeedSignature(
+        secret=secret.encode("utf-8"),
+        mode=mode,
+        header=header or DEFAULT_SIGNATURE_HEADER,
+    )
 
 
 def _parse_screens(raw: Any, problems: _Problems) -> list[ScreenSlot]:

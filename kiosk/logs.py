@@ -1,19 +1,80 @@
 """Logging: a size-capped rotating file in `[logging] dir`, plus stderr.
 
-The file never grows past `max_megabytes` x (`backups` + 1), so a kiosk left alone for years
-cannot fill its disk with logs. Secrets and PINs are never passed to a logger.
+The files never total more than `max_megabytes` x (`backups` + 1), so a kiosk left alone for
+years cannot fill its disk with logs (`BoundedRotatingFileHandler`, which closes three ways the
+standard handler lets a file grow). Secrets and PINs are never passed to a logger.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 
 from kiosk.config import LoggingConfig
 
 LOG_FILE_NAME = "kiosk.log"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+# One record (a message, a traceback) at most this long, and at most a quarter of a file.
+MAX_RECORD_BYTES = 64 * 1024
+
+
+class BoundedRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A RotatingFileHandler whose files really stay under `maxBytes` each.
+
+    The standard one (Python 3.11) lets the disk fill in three ways, all reachable from a
+    kiosk (issue 7, item 8):
+
+    - with `backupCount=0` it never rolls over: it "rotates" by reopening the same file in
+      append mode, which then grows without end ("[logging] backups = 0");
+    - it measures the next record in characters but the file in bytes, so UTF-8 text (feed
+      reasons quoting right-to-left or emoji text) overshoots the limit;
+    - a record longer than `maxBytes` (a huge traceback, an error quoting a huge value) is
+      written whole into a fresh file, and every further one rotates the backups away.
+
+    Here a record is cut to `MAX_RECORD_BYTES` (and to a quarter of `maxBytes`) with a note
+    saying so, sizes are counted in encoded bytes, and with no backups the file is emptied
+    instead. So the files never total more than `maxBytes` x (`backupCount` + 1).
+    """
+
+    def record_limit(self) -> int:
+        return max(256, min(MAX_RECORD_BYTES, self.maxBytes // 4))
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        limit = self.record_limit()
+        encoded = text.encode(self.encoding or "utf-8", errors="replace")
+        if len(encoded) <= limit:
+            return text
+        note = f" … [cut: {len(encoded):,} bytes in all]"
+        keep = encoded[: limit - len(note.encode("utf-8")) - 1]
+        return keep.decode(self.encoding or "utf-8", errors="ignore") + note
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        if self.maxBytes <= 0:
+            return False
+        # As the standard handler (bpo-45401): never roll over anything but a regular file.
+        if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        size = len((self.format(record) + "\n").encode(self.encoding or "utf-8", "replace"))
+        self.stream.seek(0, 2)
+        return self.stream.tell() + size > self.maxBytes
+
+    def doRollover(self) -> None:
+        if self.backupCount > 0:
+            super().doRollover()
+            return
+        if self.stream:
+            self.stream.close()
+            self.stream = None  # type: ignore[assignment]
+        # No backups wanted: start the one file again.
+        with open(self.baseFilename, "w", encoding=self.encoding):
+            pass
+        if not self.delay:
+            self.stream = self._open()
 
 
 def setup_logging(config: LoggingConfig, *, console_level: str = "INFO") -> None:
@@ -30,7 +91,7 @@ def setup_logging(config: LoggingConfig, *, console_level: str = "INFO") -> None
     root.addHandler(console)
     try:
         config.dir.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        file_handler = BoundedRotatingFileHandler(
             config.dir / LOG_FILE_NAME,
             maxBytes=int(config.max_megabytes * 2**20),
             backupCount=config.backups,

@@ -32,8 +32,8 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, BinaryIO, Self
 from urllib.parse import unquote, urlsplit
@@ -81,6 +81,9 @@ class Fetched:
     validators: Validators  # of this response or file (the previous ones when unchanged)
     url: str  # the final URL after redirects, or the path
     bytes_read: int  # decoded body bytes
+    # The response headers (case-insensitive; empty for local files): a feed's signature
+    # may come in one (`sync.signature`).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def close(self) -> None:
         if self.body is not None:
@@ -396,7 +399,16 @@ class Fetcher:
             content_type or "no content type",
             http_fetch.redact_url(response.url),
         )
-        return Fetched(False, body, content_type, status, validators, response.url, sink.bytes_read)
+        return Fetched(
+            False,
+            body,
+            content_type,
+            status,
+            validators,
+            response.url,
+            sink.bytes_read,
+            headers=response.headers,
+        )
 
 
 class _Sink:

@@ -1,4 +1,5 @@
-"""Pulling feeds: fetch, parse, apply and record the outcome, one feed at a time.
+"""Pulling feeds: fetch, verify (signed feeds), parse, apply and record the outcome, one feed
+at a time.
 
 `SyncService.pull` is what the scheduler runs in a pool thread and `kiosk sync --once` runs in a
 loop. The network part runs on the caller's thread; the apply and the bookkeeping run on the
@@ -27,6 +28,7 @@ from sync.ingest import ApplyResult, apply_feed
 from sync.models import FeedState, SyncRun
 from sync.parse import ParsedFeed, parse_feed
 from sync.recovery import describe_db_error
+from sync.signature import SignatureError, check_feed
 from sync.spec import FIRST_KINDS, MAX_REJECTS_KEPT, FeedFormat, FeedSpec
 from sync.writer import Writer
 
@@ -166,7 +168,11 @@ class SyncService:
                 )
             with fetched:
                 if fetched.unchanged:
+                    # Nothing new arrived, so there is nothing to authenticate either.
                     return self._finish(spec, started, "unchanged", http_status=fetched.http_status)
+                rejected = self._check_signature(spec, started, fetched)
+                if rejected is not None:
+                    return rejected
                 return self._parse_and_apply(spec, started, fetched)
         except Exception as exc:  # a bug or a broken disk must not kill the scheduler
             log.exception("pull of feed %s failed unexpectedly", spec.name)
@@ -174,6 +180,25 @@ class SyncService:
             # else is a bug, shown as such (never SQLAlchemy's message: it quotes rows of data).
             error = describe_db_error(exc) or f"internal error: {_one_line(exc)}"
             return self._finish(spec, started, "failed", error=error)
+
+    def _check_signature(
+        self, spec: FeedSpec, started: dt.datetime, fetched: Fetched
+    ) -> PullReport | None:
+        """None when the feed needs no signature or carries the right one; else the report of
+        the refused pull (old data kept, validators not stored: fetched whole next time)."""
+        if spec.signature is None:
+            return None
+        try:
+            check_feed(spec, fetched, self._fetcher(spec.name))
+        except SignatureError as exc:
+            return self._finish(
+                spec, started, "rejected", error=exc.reason, http_status=fetched.http_status
+            )
+        except FetchError as exc:
+            return self._finish(
+                spec, started, "failed", error=exc.reason, http_status=fetched.http_status
+            )
+        return None
 
     def _parse_and_apply(
         self, spec: FeedSpec, started: dt.datetime, fetched: Fetched

@@ -39,6 +39,28 @@ class HttpAuth:
         return f"HttpAuth({', '.join(kinds) or 'none'})"
 
 
+SignatureMode = Literal["header", "file"]
+DEFAULT_SIGNATURE_HEADER = "X-Signature"
+
+
+@dataclass(frozen=True)
+class FeedSignature:
+    """A feed that must carry an HMAC-SHA256 of its body, made with a secret shared with HQ.
+
+    `mode` "header": the response header `header` holds it; "file": a detached `<url>.sig`
+    (or `<path>.sig`) next to the feed does. The secret is resolved (from the environment)
+    before this; it is never printed, not even in a traceback (see `__repr__`).
+    """
+
+    secret: bytes = field(repr=False)
+    mode: SignatureMode = "header"
+    header: str = DEFAULT_SIGNATURE_HEADER
+
+    def __repr__(self) -> str:
+        where = self.header if self.mode == "header" else "<url>.sig"
+        return f"FeedSignature({self.mode}: {where})"
+
+
 @dataclass(frozen=True)
 class FetchOptions:
     """Limits for one download. Every pull ends within about `deadline_s` + `read_timeout_s`."""
@@ -65,6 +87,8 @@ class FeedSpec:
     every_minutes: float = 15.0
     auth: HttpAuth | None = None
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    # None: the feed is taken as it comes; else a missing or wrong signature rejects it.
+    signature: FeedSignature | None = None
 
     @property
     def is_http(self) -> bool:

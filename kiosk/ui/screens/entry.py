@@ -72,7 +72,10 @@ class EntryRowButton(QAbstractButton):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         source_font, value_font = t.font("meta_bold"), t.font("value")
         source_w = max(text_width(w, source_font) for w in SOURCE_WORDS.values()) + t.px(8)
-        value_w = max(text_width(value, value_font), t.px(220))
+        # The unit comes from HQ's catalog: a long one must not push the value's box past
+        # the row's left edge (it did, by thousands of pixels; issue 7, item 4). Past a
+        # third of the row, the value is elided instead.
+        value_w = min(max(text_width(value, value_font), t.px(220)), width // 3)
         x_source = width - pad - source_w
         x_value = x_source - t.px(32) - value_w
         label_w = max(1, x_value - t.px(32) - pad)

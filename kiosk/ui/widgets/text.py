@@ -30,10 +30,19 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 from kiosk.formatting import ELLIPSIS
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Format characters that are part of how text is written, not tricks played on the layout:
+# the zero-width joiner and non-joiner (emoji sequences such as a family, Persian and Indic
+# spelling) and the tag characters of subdivision flags (England, Scotland, Wales). Dropping
+# the joiner showed a family emoji as four separate people (issue 7, item 4).
+_KEPT_FORMAT = frozenset({"\u200c", "\u200d"})
+_TAGS = range(0xE0020, 0xE0080)
 
 
 def clean_text(text: str) -> str:
     """Feed text made safe to lay out: no control or bidi-override characters, tidy spaces.
+
+    Joiners and emoji tag characters stay (see `_KEPT_FORMAT`); every other format
+    character (bidi overrides, embeddings and isolates, zero-width spaces, BOMs) goes.
 
     Newlines are kept as paragraph breaks; runs of blank lines collapse, since a comment's
     empty lines would only waste a break-room screen.
@@ -45,6 +54,8 @@ def clean_text(text: str) -> str:
             kept.append(char)
         elif char == "\t":
             kept.append(" ")
+        elif char in _KEPT_FORMAT or ord(char) in _TAGS:
+            kept.append(char)
         elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             continue  # controls, bidi overrides, zero-width and unassigned: nothing to show
         else:
