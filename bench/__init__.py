@@ -89,31 +89,27 @@ BENCHMARKS: list[Benchmark] = [
         "bench.fleet",
         "1,000 simulated kiosks polling nginx: requests/s, bytes per store per day",
     ),
-    # Planned (issue 6 items 1-3 and 6): they need the Qt screens of kiosk/ui. To add one,
-    # write bench/<name>.py with run(quick) -> list[Result] and fill in `module` here.
+    # Issue 6 items 1-3 and 6: the Qt screens. Everything that paints runs in a child
+    # process with QT_QPA_PLATFORM=offscreen (bench/_qt.py), never in the bench process.
     Benchmark(
         "startup",
-        None,
+        "bench.startup",
         "`kiosk screenshot scoreboard` wall time and peak RSS vs a bare PySide6 window",
-        needs="the Qt screens (kiosk/ui)",
     ),
     Benchmark(
         "render",
-        None,
-        "paint time per screen at 1080p and 4K; cross-fade frame times",
-        needs="the Qt screens (kiosk/ui)",
+        "bench.render",
+        "paint time per screen at 1080p and 4K; cross-fade and confetti frame times",
     ),
     Benchmark(
         "idle",
-        None,
-        "CPU use and timer wake-ups over 60 s of `kiosk run` on a static screen",
-        needs="the Qt screens and `kiosk run` (kiosk/app.py)",
+        "bench.idle",
+        "CPU use and timer wake-ups of `kiosk run` on a static screen vs a bare Qt clock",
     ),
     Benchmark(
         "soak",
-        None,
+        "bench.soak",
         "10,000 rotations with live data changes: RSS growth, live Qt objects",
-        needs="the Qt screens and the rotation (kiosk/ui, kiosk/rotation.py)",
     ),
 ]
 

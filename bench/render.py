@@ -1,0 +1,199 @@
+"""Render: how long the kiosk takes to paint its screens, and its transitions (issue 6 item 2).
+
+All of it runs in one worker process (bench/_qt_render.py, offscreen) on the synced demo data:
+- Each screen (scoreboard, comments, celebration, messages, leaderboard, entry) at 1920x1080
+  and 3840x2160: a `kiosk.ui.render.ScreenView` (header + screen, what `kiosk screenshot`
+  paints) built once, then `view.render(QImage)` repeated: the median is the figure. Target:
+  under half a 60 Hz frame (8 ms) at 1080p, under a frame (16.7 ms) at 4K. The note has the
+  p95 and a rebuild: `set_snapshot` with changed numbers plus the first paint after it.
+- The window's full `set_snapshot` (every screen rebuilt, as when new data arrives).
+- Cross-fades: a `KioskWindow` at 1920x1080 with the demo's rotation and `transition_ms`
+  (400), stepped through a full rotation cycle several times. Every 60 Hz frame of each fade
+  is timed (the animation stepped by hand, then the frame's repaint delivered); per frame
+  position the median over the repeats, so a frame the shared machine preempted does not
+  count. Target: no frame over 16 ms. The fade's start (`advance()`: a `grab()` of the
+  window, the switch) is a frame of its own and gets the same target. 4K for information.
+- Confetti: `celebrate()` with a goal, the fade to the featured page over the confetti, then
+  every frame of the burst (300 particles, 6 s at 60 Hz) until it ends. Target: no frame over
+  16 ms.
+
+Baselines, in the same process: a plain QWidget with one QLabel filling the same size,
+rendered to a QImage (screens); a frame of a bare fade, that widget repainted under a picture
+drawn at an opacity (fades and confetti).
+
+At 4K the worker runs once more with `QT_MAX_CACHED_GLYPH_SIZE` raised: Qt's raster engine
+draws glyphs over 64 px as paths, every paint, unless told to cache bigger ones; the 4K notes
+say what the screens would take then (and the peak RSS it costs).
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from bench import Result
+from bench._qt import run_worker, synced_demo
+from bench._util import scratch_dir
+
+WORKER = "bench._qt_render"
+SCREENS = ("scoreboard", "comments", "celebration", "messages", "leaderboard", "entry")
+PAINT_TARGET_MS = {"1920x1080": 8.0, "3840x2160": 1000 / 60}
+FRAME_TARGET_MS = 16.0
+LABELS = {"1920x1080": "1080p", "3840x2160": "4K"}
+# Big enough for every font the screens use at 4K (the celebration's number: 340 px; the dim
+# clock of the off cover: 400 px).
+GLYPH_CACHE_PX = "448"
+PLAIN = "a plain QWidget with one QLabel filling it, render() to a QImage"
+BARE_FADE = "a bare fade frame: that widget repainted under a picture at an opacity"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
+
+
+def run(quick: bool) -> list[Result]:
+    n = 50 if quick else 100
+    work = scratch_dir("render")
+    try:
+        config = str(synced_demo(work / "demo"))
+        measured, data = run_worker(WORKER, config, str(n))
+        fix_n = str(20 if quick else 30)
+        as_is, _ = run_worker(WORKER, config, fix_n, "4k")
+        glyph_env = {"QT_MAX_CACHED_GLYPH_SIZE": GLYPH_CACHE_PX}
+        fixed, fix = run_worker(WORKER, config, fix_n, "4k", env=glyph_env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    results = []
+    screens = data["screens"]
+    for size, target in PAINT_TARGET_MS.items():
+        label = LABELS[size]
+        baseline = screens["baseline"][size]["median"]
+        for name in SCREENS:
+            row = screens[name][size]
+            paint, rebuild = row["paint"], row["rebuild"]
+            note = (
+                f"median of {paint['n']}, p95 {_ms(paint['p95'])}; {row['pages']} page(s); "
+                f"set_snapshot rebuild + first paint {_ms(rebuild['median'])}"
+            )
+            if size == "3840x2160":
+                note += (
+                    f"; with QT_MAX_CACHED_GLYPH_SIZE={GLYPH_CACHE_PX}: "
+                    f"{_ms(fix['screens'][name][size]['paint']['median'])}"
+                )
+            results.append(
+                Result(
+                    name=f"render {name} {label}: paint",
+                    figure=paint["median"],
+                    unit="ms",
+                    baseline=baseline,
+                    baseline_is=PLAIN,
+                    target=f"< {target:.3g} ms",
+                    ok=paint["median"] < target,
+                    note=note,
+                )
+            )
+    fade = data["crossfade"]["1920x1080"]
+    fade4k = data["crossfade"]["3840x2160"]
+    fade_base = data["fade_baseline"]["1920x1080"]["median"]
+    worst = max(fade["worst_by_transition"], key=lambda t: t["max"])
+    start_name, start_ms = _slowest_start(fade)
+    confetti = data["confetti"]
+    results += [
+        Result(
+            name="render: window set_snapshot (6 screens rebuilt) 1080p",
+            figure=fade["set_snapshot"]["median"],
+            unit="ms",
+            baseline=screens["baseline"]["1920x1080"]["median"],
+            baseline_is=PLAIN,
+            note=(
+                f"median of {fade['set_snapshot']['n']}: new numbers for every screen at once, "
+                "on the GUI thread (a frame or more dropped each time the data changes)"
+            ),
+        ),
+        Result(
+            name="render: cross-fade 1080p, worst frame",
+            figure=worst["max"],
+            unit="ms",
+            baseline=fade_base,
+            baseline_is=BARE_FADE,
+            target=f"< {FRAME_TARGET_MS:g} ms",
+            ok=worst["max"] < FRAME_TARGET_MS,
+            note=(
+                f"{fade['cycle']} transitions x {fade['frames_per_fade']} frames, median per "
+                f"frame over the repeats; worst {worst['transition']}; median frame "
+                f"{_ms(fade['frames']['median'])}; slowest single frame {_ms(fade['raw_max'])}"
+            ),
+        ),
+        Result(
+            name="render: cross-fade 1080p, start (grab + switch)",
+            figure=start_ms,
+            unit="ms",
+            baseline=fade_base,
+            baseline_is=BARE_FADE,
+            target=f"< {FRAME_TARGET_MS:g} ms",
+            ok=start_ms < FRAME_TARGET_MS,
+            note=(
+                f"`advance()` starting each fade, median over the repeats; slowest {start_name}; "
+                f"median of all {_ms(fade['start']['median'])}, slowest single call "
+                f"{_ms(fade['start']['max'])}"
+            ),
+        ),
+        Result(
+            name="render: cross-fade 4K, worst frame",
+            figure=_worst(fade4k),
+            unit="ms",
+            baseline=data["fade_baseline"]["3840x2160"]["median"],
+            baseline_is=BARE_FADE + " (4K)",
+            note=(
+                f"median frame {_ms(fade4k['frames']['median'])}; start (grab + switch) up to "
+                f"{_ms(_slowest_start(fade4k)[1])}; with QT_MAX_CACHED_GLYPH_SIZE="
+                f"{GLYPH_CACHE_PX}: worst frame {_ms(_worst(fix['crossfade']['3840x2160']))}, "
+                f"start up to {_ms(_slowest_start(fix['crossfade']['3840x2160'])[1])}; "
+                "no target at 4K"
+            ),
+        ),
+        Result(
+            name="render: confetti 1080p, worst frame",
+            figure=max(confetti["burst"]["max"], confetti["over_fade"]["max"]),
+            unit="ms",
+            baseline=fade_base,
+            baseline_is=BARE_FADE,
+            target=f"< {FRAME_TARGET_MS:g} ms",
+            ok=max(confetti["burst"]["max"], confetti["over_fade"]["max"]) < FRAME_TARGET_MS,
+            note=(
+                f"{confetti['particles']} particles, {confetti['burst_frames']} frames of the "
+                f"burst: median {_ms(confetti['burst']['median'])}; frames of the fade over "
+                f"it up to {_ms(confetti['over_fade']['max'])}; celebrate() itself (featured "
+                f"page, stills, start) {_ms(confetti['celebrate']['median'])}"
+            ),
+        ),
+        Result(
+            name="render: worker peak RSS (all of the above)",
+            figure=measured.peak_rss_mb,
+            unit="MB",
+            note=(
+                f"4K screens and fades only: {as_is.peak_rss_mb:.0f} MB as is, "
+                f"{fixed.peak_rss_mb:.0f} MB with QT_MAX_CACHED_GLYPH_SIZE={GLYPH_CACHE_PX}"
+            ),
+            extra=_extra(data),
+        ),
+    ]
+    return results
+
+
+def _worst(fade: dict[str, Any]) -> float:
+    return max(t["max"] for t in fade["worst_by_transition"])
+
+
+def _slowest_start(fade: dict[str, Any]) -> tuple[str, float]:
+    """The transition whose start (median over the repeats) is slowest."""
+    return max(fade["start_by_transition"].items(), key=lambda item: item[1])
+
+
+def _extra(data: dict[str, Any]) -> dict[str, object]:
+    return {
+        "crossfade_1080p": data["crossfade"]["1920x1080"],
+        "crossfade_4k": data["crossfade"]["3840x2160"],
+        "confetti": data["confetti"],
+    }
