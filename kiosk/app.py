@@ -316,7 +316,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     from kiosk.ui.render import ensure_app
     from kiosk.ui.window import KioskWindow
 
-    app = ensure_app()
+    app = ensure_app(keyboard=True)
     db = open_database(config.database_path)
     writer = Writer()
     service = SyncService(db, config.store.id, config.feeds, writer=writer)

@@ -23,21 +23,24 @@ from kiosk.ui.widgets import Screen, fill_background
 from kiosk.views import BoardSnapshot
 
 
-def ensure_app(*, offscreen: bool = False) -> QApplication:
+def ensure_app(*, offscreen: bool = False, keyboard: bool = False) -> QApplication:
     """The process's QApplication (made when there is none) with the bundled fonts loaded.
 
     `offscreen=True` selects Qt's offscreen platform when this call creates the application
     and no platform was chosen, so a screenshot works on a server without a display.
+    `keyboard=True` selects Qt Virtual Keyboard as the input method (`kiosk run` only: it
+    loads QtQml and QtQuick, which a screenshot does not need).
     """
     app = QApplication.instance()
     if app is None:
         if offscreen:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        # The manager's shout-out page types with Qt Virtual Keyboard: its input method is
-        # chosen when the application starts, so it is selected here or never.
-        from kiosk.ui.manager.keyboard import enable_virtual_keyboard
+        if keyboard:
+            # The manager's shout-out page types with Qt Virtual Keyboard: its input method
+            # is chosen when the application starts, so it is selected here or never.
+            from kiosk.ui.manager.keyboard import enable_virtual_keyboard
 
-        enable_virtual_keyboard()
+            enable_virtual_keyboard()
         app = QApplication(sys.argv[:1])
         # Fusion looks the same on every OS; the native styles do not.
         app.setStyle("Fusion")

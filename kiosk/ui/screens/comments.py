@@ -26,7 +26,7 @@ from kiosk.ui.widgets import (
     plain_label,
     wrap_text,
 )
-from kiosk.views import CommentView
+from kiosk.views import BoardSnapshot, CommentView
 
 WINDOW_DAYS = 14
 MAX_TEXT_LINES = 7  # a long complaint is shown, but it does not take the whole screen
@@ -100,6 +100,9 @@ class CommentsScreen(Screen):
     """Recent customer comments in columns of cards; pages when they do not fit."""
 
     name = "comments"
+
+    def content_key(self, snapshot: BoardSnapshot) -> object:
+        return (snapshot.date, snapshot.comments)
 
     def title(self) -> str:
         return "What customers said"

@@ -16,7 +16,7 @@ from kiosk.formatting import PERIOD_WORDS, format_percent
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import Panel, ProgressBar, Screen, line_height, plain_label, text_width
-from kiosk.views import Leaderboard, LeaderRow
+from kiosk.views import BoardSnapshot, Leaderboard, LeaderRow
 
 ELLIPSIS_ROW = None  # marks the "⋯" gap in a list of rows
 
@@ -121,6 +121,9 @@ class LeaderboardScreen(Screen):
     """The region ranking on one page. No content (skipped) without a leaderboard."""
 
     name = "leaderboard"
+
+    def content_key(self, snapshot: BoardSnapshot) -> object:
+        return snapshot.leaderboard
 
     def title(self) -> str:
         return "Leaderboard"

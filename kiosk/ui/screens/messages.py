@@ -24,7 +24,7 @@ from kiosk.ui.widgets import (
     plain_label,
     wrap_text,
 )
-from kiosk.views import MessageView
+from kiosk.views import BoardSnapshot, MessageView
 
 MAX_TITLE_LINES = 2
 MAX_BODY_LINES = 5
@@ -92,6 +92,9 @@ class MessagesScreen(Screen):
     """HQ messages in force, in columns of cards; pages when they do not fit."""
 
     name = "messages"
+
+    def content_key(self, snapshot: BoardSnapshot) -> object:
+        return (snapshot.date, snapshot.messages)
 
     def title(self) -> str:
         return "News from HQ"

@@ -40,7 +40,7 @@ from kiosk.ui.widgets import (
     plain_label,
     text_width,
 )
-from kiosk.views import PERSPECTIVE_LABELS, PERSPECTIVES, MetricEntry, Trend
+from kiosk.views import PERSPECTIVE_LABELS, PERSPECTIVES, BoardSnapshot, MetricEntry, Trend
 
 _PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
 _GOAL_WORDS = {"day": "Goal", "week": "Week goal", "month": "Month goal"}
@@ -333,6 +333,9 @@ class ScoreboardScreen(Screen):
     """Today's score vs goal for every metric, grouped by perspective; pages when needed."""
 
     name = "scoreboard"
+
+    def content_key(self, snapshot: BoardSnapshot) -> object:
+        return (snapshot.scoreboard, snapshot.trends)
 
     def title(self) -> str:
         return "Today's score"
