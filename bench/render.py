@@ -21,9 +21,9 @@ Baselines, in the same process: a plain QWidget with one QLabel filling the same
 rendered to a QImage (screens); a frame of a bare fade, that widget repainted under a picture
 drawn at an opacity (fades and confetti).
 
-At 4K the worker runs once more with `QT_MAX_CACHED_GLYPH_SIZE` raised: Qt's raster engine
-draws glyphs over 64 px as paths, every paint, unless told to cache bigger ones; the 4K notes
-say what the screens would take then (and the peak RSS it costs).
+Every rendered picture is checked for text (enough distinct colours): raising
+`QT_MAX_CACHED_GLYPH_SIZE` above 64 once looked like a 10x speed-up at 4K, and was a blank
+screen (the offscreen raster engine drew no glyph at all).
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ SCREENS = ("scoreboard", "comments", "celebration", "messages", "leaderboard", "
 PAINT_TARGET_MS = {"1920x1080": 8.0, "3840x2160": 1000 / 60}
 FRAME_TARGET_MS = 16.0
 LABELS = {"1920x1080": "1080p", "3840x2160": "4K"}
-# Big enough for every font the screens use at 4K (the celebration's number: 340 px; the dim
-# clock of the off cover: 400 px).
-GLYPH_CACHE_PX = "448"
 PLAIN = "a plain QWidget with one QLabel filling it, render() to a QImage"
 BARE_FADE = "a bare fade frame: that widget repainted under a picture at an opacity"
 
@@ -57,10 +54,6 @@ def run(quick: bool) -> list[Result]:
     try:
         config = str(synced_demo(work / "demo"))
         measured, data = run_worker(WORKER, config, str(n))
-        fix_n = str(20 if quick else 30)
-        as_is, _ = run_worker(WORKER, config, fix_n, "4k")
-        glyph_env = {"QT_MAX_CACHED_GLYPH_SIZE": GLYPH_CACHE_PX}
-        fixed, fix = run_worker(WORKER, config, fix_n, "4k", env=glyph_env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -76,11 +69,6 @@ def run(quick: bool) -> list[Result]:
                 f"median of {paint['n']}, p95 {_ms(paint['p95'])}; {row['pages']} page(s); "
                 f"set_snapshot rebuild + first paint {_ms(rebuild['median'])}"
             )
-            if size == "3840x2160":
-                note += (
-                    f"; with QT_MAX_CACHED_GLYPH_SIZE={GLYPH_CACHE_PX}: "
-                    f"{_ms(fix['screens'][name][size]['paint']['median'])}"
-                )
             results.append(
                 Result(
                     name=f"render {name} {label}: paint",
@@ -147,10 +135,7 @@ def run(quick: bool) -> list[Result]:
             baseline_is=BARE_FADE + " (4K)",
             note=(
                 f"median frame {_ms(fade4k['frames']['median'])}; start (grab + switch) up to "
-                f"{_ms(_slowest_start(fade4k)[1])}; with QT_MAX_CACHED_GLYPH_SIZE="
-                f"{GLYPH_CACHE_PX}: worst frame {_ms(_worst(fix['crossfade']['3840x2160']))}, "
-                f"start up to {_ms(_slowest_start(fix['crossfade']['3840x2160'])[1])}; "
-                "no target at 4K"
+                f"{_ms(_slowest_start(fade4k)[1])}; no target at 4K"
             ),
         ),
         Result(
@@ -172,10 +157,6 @@ def run(quick: bool) -> list[Result]:
             name="render: worker peak RSS (all of the above)",
             figure=measured.peak_rss_mb,
             unit="MB",
-            note=(
-                f"4K screens and fades only: {as_is.peak_rss_mb:.0f} MB as is, "
-                f"{fixed.peak_rss_mb:.0f} MB with QT_MAX_CACHED_GLYPH_SIZE={GLYPH_CACHE_PX}"
-            ),
             extra=_extra(data),
         ),
     ]
