@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.config import ALL_SCREENS, ConfigError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
+# ASCII digits only: `\d` would also take fullwidth or Arabic-Indic digits.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SIZE = re.compile(r"([0-9]{2,5})x([0-9]{2,5})")
 MIN_SIDE, MAX_SIDE = 64, 8192
+DEFAULT_SIZE = "1920x1080"
 
 
 class UsageError(Exception):
@@ -35,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_date(value: str) -> dt.date:
-    if not _DATE.match(value):
+    if not _DATE.fullmatch(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form")
     try:
         day = dt.date.fromisoformat(value)
@@ -51,7 +54,7 @@ def parse_date(value: str) -> dt.date:
 
 
 def parse_size(value: str) -> tuple[int, int]:
-    match = _SIZE.match(value.strip().lower())
+    match = _SIZE.fullmatch(value.strip().lower())
     if not match:
         raise argparse.ArgumentTypeError(f"{value!r} is not a size like 1920x1080")
     width, height = int(match.group(1)), int(match.group(2))
@@ -91,23 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="per-feed sync status")
     status.add_argument("--json", action="store_true")
 
+    # SCREEN, --out, --date, --size and --page are taken as text here and checked together in
+    # `check_arguments`, so that every bad one gets its line (argparse stops at the first).
     board = sub.add_parser("scoreboard", parents=[common], help="the scoreboard model")
     board.add_argument("--json", action="store_true")
-    board.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD")
+    board.add_argument("--date", metavar="YYYY-MM-DD")
 
     shot = sub.add_parser("screenshot", parents=[common], help="render one screen to PNG")
+    shot.add_argument("screen", metavar="SCREEN", help=f"one of {', '.join(ALL_SCREENS)}")
+    shot.add_argument("--out", metavar="FILE.png", help="the PNG file to write (required)")
+    shot.add_argument("--size", default=DEFAULT_SIZE, metavar="WxH")
+    shot.add_argument("--date", metavar="YYYY-MM-DD")
     shot.add_argument(
-        "screen", choices=ALL_SCREENS, metavar="SCREEN", help=f"one of {', '.join(ALL_SCREENS)}"
-    )
-    shot.add_argument("--out", required=True, metavar="FILE.png")
-    shot.add_argument("--size", type=parse_size, default=(1920, 1080), metavar="WxH")
-    shot.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD")
-    shot.add_argument(
-        "--page",
-        type=int,
-        default=1,
-        metavar="N",
-        help="which page of a screen that pages (default 1)",
+        "--page", default="1", metavar="N", help="which page of a screen that pages (default 1)"
     )
 
     feeds = sub.add_parser("feeds", parents=[common], help="work with feed files")
@@ -130,8 +129,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check(problems: list[str], name: str, value: str, parse: Callable[[str], object]) -> object:
+    try:
+        return parse(value)
+    except argparse.ArgumentTypeError as exc:
+        problems.append(f"argument {name}: {exc}")
+        return None
+
+
+def _page(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+
+
+def check_arguments(args: argparse.Namespace) -> list[str]:
+    """Convert the arguments argparse took as text (dates, sizes, the screen name) in place;
+    one line per bad one. Problems argparse finds itself still stop it at the first."""
+    problems: list[str] = []
+    if args.command == "screenshot":
+        if args.screen not in ALL_SCREENS:
+            choices = ", ".join(repr(name) for name in ALL_SCREENS)
+            problems.append(
+                f"argument SCREEN: invalid choice: {args.screen!r} (choose from {choices})"
+            )
+        if args.out is None:
+            problems.append("the following arguments are required: --out")
+        args.size = _check(problems, "--size", args.size, parse_size)
+        args.page = _check(problems, "--page", args.page, _page)
+    if args.command in ("scoreboard", "screenshot") and args.date is not None:
+        args.date = _check(problems, "--date", args.date, parse_date)
+    return problems
+
+
+def _config_problems(args: argparse.Namespace) -> list[str]:
+    """The config's problems too, when the arguments are already bad: one run shows them all."""
+    from kiosk.config import default_config_path, load_config
+
+    try:
+        load_config(default_config_path(args.config))
+    except ConfigError as exc:
+        return exc.problems
+    return []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    problems = check_arguments(args)
+    if problems:
+        for line in problems:
+            print(f"kiosk: error: {line} (see 'kiosk --help')", file=sys.stderr)
+        for line in _config_problems(args):
+            print(f"kiosk: config: {line}", file=sys.stderr)
+        return EXIT_USAGE
     from kiosk import commands
 
     try:
@@ -145,6 +196,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `kiosk scoreboard | head`: the reader left. Point stdout at /dev/null so Python's
+        # final flush does not print a traceback (the recipe in the signal module's docs).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

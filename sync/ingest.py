@@ -1,7 +1,8 @@
 """Applying one parsed feed to the database, inside the caller's write transaction.
 
 `metrics` and `targets` are upserts by key; `catalog`, `comments`, `messages` and `stores` are
-snapshots that replace what the previous pull of the same feed brought. Only this store's rows
+snapshots that replace what the previous pull of the same feed brought (except that a bad row of
+a catalog or stores feed keeps the row it would have replaced). Only this store's rows
 and its region's are kept (the region is this store's row in `stores`). The caller commits, so a
 store sees all of a pull or none of it; raising FeedRejected here rolls everything back.
 """
@@ -32,6 +33,9 @@ class RowSource(Protocol):
     row_count: int
     reject_count: int
     rejects: list[Reject]
+    # catalog and stores: key of a bad row -> its place among the good rows (final once the
+    # batches are read). The stored row it would have replaced is kept.
+    bad_keys: dict[tuple[str, ...], int]
 
     def batches(self, size: int = ...) -> Iterator[list[dict[str, object]]]: ...
 
@@ -95,6 +99,11 @@ def _rows(parsed: RowSource) -> Iterator[list[dict[str, Any]]]:
     yield from parsed.batches(BATCH_ROWS)
 
 
+def _kept_by_bad_rows(parsed: RowSource, good: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Single-column keys of bad rows that no good row of the feed replaces -> their place."""
+    return {key[0]: place for key, place in parsed.bad_keys.items() if key[0] not in good}
+
+
 def _apply_stores(
     session: Session, feed_name: str, parsed: RowSource, own_store: str
 ) -> tuple[int, int]:
@@ -104,11 +113,25 @@ def _apply_stores(
     for batch in _rows(parsed):
         for row in batch:
             latest[str(row["store_id"])] = row  # a later row wins
-    own = latest.get(own_store)
+    # A bad row never changes stored data: the row it would have replaced stays, and counts
+    # (for the region too) as if the feed still said so.
+    kept = _kept_by_bad_rows(parsed, latest)
+    previous: dict[str, dict[str, Any]] = {}
+    if kept:
+        stored = session.execute(
+            select(Store.store_id, Store.name, Store.region).where(
+                Store.feed == feed_name, Store.store_id.in_(list(kept))
+            )
+        )
+        previous = {
+            sid: {"store_id": sid, "name": name, "region": region} for sid, name, region in stored
+        }
+    candidates = {**previous, **latest}
+    own = candidates.get(own_store)
     if own is None:
         keep = {}
     else:
-        keep = {sid: row for sid, row in latest.items() if row["region"] == own["region"]}
+        keep = {sid: row for sid, row in candidates.items() if row["region"] == own["region"]}
     session.execute(delete(Store).where(Store.feed == feed_name))
     if keep:
         stmt = insert(Store)
@@ -123,17 +146,26 @@ def _apply_stores(
             ),
             [{**row, "feed": feed_name} for row in keep.values()],
         )
-    return len(keep), len(latest) - len(keep)
+    applied = sum(1 for sid in keep if sid in latest)
+    return applied, len(latest) - applied
 
 
 def _apply_catalog(
     session: Session, feed_name: str, parsed: RowSource, _stores: frozenset[str]
 ) -> tuple[int, int]:
-    session.execute(delete(CatalogMetric).where(CatalogMetric.feed == feed_name))
     latest: dict[str, dict[str, Any]] = {}
     for batch in _rows(parsed):
         for row in batch:
             latest[str(row["metric"])] = {**row, "feed": feed_name}
+    # A bad row never changes stored data: the metric it would have replaced stays.
+    kept = _kept_by_bad_rows(parsed, latest)
+    session.execute(
+        delete(CatalogMetric).where(
+            CatalogMetric.feed == feed_name, CatalogMetric.metric.not_in(list(kept))
+        )
+    )
+    if kept:
+        _renumber_catalog(session, feed_name, latest, kept)
     if latest:
         stmt = insert(CatalogMetric)
         columns = (
@@ -155,6 +187,33 @@ def _apply_catalog(
             list(latest.values()),
         )
     return len(latest), 0
+
+
+def _renumber_catalog(
+    session: Session, feed_name: str, latest: dict[str, dict[str, Any]], kept: dict[str, int]
+) -> None:
+    """Positions in feed order for the good rows and the kept rows of bad ones together (a
+    kept row takes the place of its bad row, before the good row that came after it)."""
+    stored = set(
+        session.scalars(
+            select(CatalogMetric.metric).where(
+                CatalogMetric.feed == feed_name, CatalogMetric.metric.in_(list(kept))
+            )
+        )
+    )
+    order = sorted(
+        [(kept[metric], 0, metric) for metric in stored]
+        + [(int(row["position"]), 1, metric) for metric, row in latest.items()]
+    )
+    for position, (_, is_good, metric) in enumerate(order):
+        if is_good:
+            latest[metric]["position"] = position
+        else:
+            session.execute(
+                update(CatalogMetric)
+                .where(CatalogMetric.metric == metric)
+                .values(position=position)
+            )
 
 
 # metrics and targets can be a million rows: plain DB-API executemany with tuples and ISO date

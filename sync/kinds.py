@@ -79,10 +79,21 @@ class KindSchema:
     check: RowCheck | None = None
     # catalog: the scoreboard lists metrics in feed order, kept as `position`
     numbered: bool = False
+    # A snapshot kind with a key (catalog, stores): the parser collects the keys of bad rows
+    # (`ParsedFeed.bad_keys`) so that the rows they would have replaced are kept, since a bad
+    # row never changes stored data. The key fields come first in `fields`, so a row that fails
+    # on another field has its key read already.
+    keep_bad_keys: bool = False
 
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """The row keys (model columns) of the key fields, in `key` order."""
+        columns = {f.name: f.key for f in self.fields}
+        return tuple(columns[name] for name in self.key)
 
     @property
     def optional(self) -> tuple[str, ...]:
@@ -142,6 +153,7 @@ KIND_SCHEMAS: dict[FeedKind, KindSchema] = {
         key=("metric",),
         check=_catalog_check,
         numbered=True,
+        keep_bad_keys=True,
     ),
     "metrics": KindSchema(
         "metrics",
@@ -195,6 +207,7 @@ KIND_SCHEMAS: dict[FeedKind, KindSchema] = {
             FieldSpec("region", "text", required=True),
         ),
         key=("store_id",),
+        keep_bad_keys=True,
     ),
 }
 

@@ -32,6 +32,9 @@ _NOT_RECORDS_HINT = 'expected [{"store_id": ...}, ...] or {"records": [...]}'
 # rejected as a broken export. Both keep the old data, like every rejection.
 EARLY_ALL_BAD_ROWS = 100_000
 MAX_BAD_ROWS = 1_000_000
+# The keys of bad rows a catalog or stores feed remembers (see `ParsedFeed.bad_keys`); such a
+# feed is one row per metric or store, so more bad rows than this is a broken export, rejected.
+MAX_BAD_KEYS = 100_000
 
 Batches = Iterator[list[dict[str, object]]]
 RowSource = Callable[["ParsedFeed", int], Batches]
@@ -54,6 +57,10 @@ class ParsedFeed:
     encoding: Literal["utf-8", "cp1252"] = "utf-8"
     delimiter: str | None = None  # CSV only
     keep_rejects: int = 10_000
+    # Kinds with `KindSchema.keep_bad_keys` (catalog, stores): the key of each bad row whose key
+    # could be read -> how many good rows came before it (its place among the good rows). The
+    # ingest keeps the stored row such a bad row would have replaced.
+    bad_keys: dict[tuple[str, ...], int] = field(default_factory=dict)
     _source: RowSource | None = field(default=None, repr=False)
 
     def batches(self, size: int = 5000) -> Batches:
@@ -80,6 +87,18 @@ class ParsedFeed:
         if count > MAX_BAD_ROWS:
             first = f" (first: {self.rejects[0]})" if self.rejects else ""
             raise FeedRejected(f"more than {MAX_BAD_ROWS:,} bad rows: a broken export?{first}")
+
+    def _bad_key(self, row: Row, columns: tuple[str, ...], *, good: int) -> None:
+        """Remember the key of a bad row (when its key fields were read) and its place."""
+        try:
+            key = tuple(str(row[column]) for column in columns)
+        except KeyError:
+            return  # the key itself is what is bad: nothing to match
+        self.bad_keys.setdefault(key, good)
+        if len(self.bad_keys) > MAX_BAD_KEYS:
+            raise FeedRejected(
+                f"more than {MAX_BAD_KEYS:,} bad rows in a {self.kind} feed: a broken export?"
+            )
 
 
 def parse_feed(
@@ -180,6 +199,7 @@ def _csv_source(
     defaults = {r.spec.key: r.spec.default for r in readers if r.spec.name not in columns}
     width = max(columns.values()) + 1
     check, numbered = schema.check, schema.numbered
+    key_columns = schema.key_columns if schema.keep_bad_keys else ()
 
     def rows(feed: ParsedFeed, size: int) -> Batches:
         # The hot loop of a million-row feed: locals only, no per-row attribute writes.
@@ -202,6 +222,8 @@ def _csv_source(
                         continue  # only whitespace: a blank line, not a record
                     count += 1
                     feed._reject(line, err.field or name, err.reason, good=good)
+                    if key_columns:
+                        feed._bad_key(row, key_columns, good=good)
                     continue
                 count += 1
                 if numbered:
@@ -364,6 +386,7 @@ def _json_source(
     decoded: DecodedFeed, schema: KindSchema, readers: tuple[FieldReader, ...]
 ) -> RowSource:
     check, numbered = schema.check, schema.numbered
+    key_columns = schema.key_columns if schema.keep_bad_keys else ()
 
     def rows(feed: ParsedFeed, size: int) -> Batches:
         plans: dict[tuple[str, ...], JsonPlan] = {}
@@ -397,6 +420,8 @@ def _json_source(
                         check(row)
                 except FieldError as err:
                     feed._reject(index, err.field or name, err.reason, good=good)
+                    if key_columns:
+                        feed._bad_key(row, key_columns, good=good)
                     continue
                 if numbered:
                     row["position"] = good
