@@ -124,7 +124,9 @@ def parse_number(text: str, decimal: Decimal = ".") -> float:
             currency = True
         else:
             break
-        body = body[1:]
+        # Locale exports write "€ 1.234,50" or "- 5": the space after a sign is a surrounding
+        # space of the number, as the contract drops them.
+        body = body[1:].lstrip()
     if not fmt.pattern.fullmatch(body):
         hint = fmt.hint if ("," in s or "." in s) else ""
         raise FieldError(f"{quote(s)} is not a number{hint}")

@@ -62,6 +62,8 @@ def test_normalize_name(raw: str, expected: str) -> None:
         (".5", 0.5),
         ("5.", 5.0),
         ("007", 7.0),
+        ("$ 5", 5.0),  # a space after the currency sign (locale exports)
+        ("- $ 12.50", -12.5),
     ],
 )
 def test_parse_number_accepts(raw: str, expected: float) -> None:
@@ -103,7 +105,6 @@ def test_minus_zero_reads_as_plain_zero(raw: str) -> None:
         ".",
         "1.2.3",
         "(5)",
-        "$ 5",
         "٣",  # an Arabic-Indic digit, which float() would take
         "１２",  # fullwidth digits
         "1" * 41,
@@ -140,6 +141,7 @@ def test_number_reasons_quote_the_value_and_explain_commas() -> None:
         ("1.234,5", 1234.5),
         ("1.234.567", 1234567.0),
         ("€12", 12.0),
+        ("€ 1.234,50", 1234.5),
         ("87,5%", 87.5),
         ("-1,5", -1.5),
         (" 3 ", 3.0),
