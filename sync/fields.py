@@ -277,7 +277,7 @@ def choice_reader(
             return default
         value = lookup.get(s.lower()) or normalized.get(normalize_name(s))
         if value is None:
-            raise FieldError(f"{quote(s)} is not a {name}; use one of: {allowed}")
+            raise FieldError(f"{quote(s)} is not a valid {name}; use one of: {allowed}")
         return value
 
     return read

@@ -251,7 +251,7 @@ def test_choice_reader_is_case_insensitive_and_lists_the_choices() -> None:
     with pytest.raises(FieldError) as err:
         read("Sales")
     assert err.value.reason == (
-        "'Sales' is not a perspective; use one of: financial, customer, process, learning"
+        "'Sales' is not a valid perspective; use one of: financial, customer, process, learning"
     )
 
 

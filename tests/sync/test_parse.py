@@ -173,7 +173,9 @@ def test_catalog_with_only_the_metric_column_gets_every_default() -> None:
 def test_catalog_position_counts_good_rows_only() -> None:
     feed, rows = parse(b"metric,direction\na,up\nb,sideways\nc,down\n", "catalog")
     assert [(r["metric"], r["position"]) for r in rows] == [("a", 0), ("c", 1)]
-    assert bad(feed) == [(3, "direction", "'sideways' is not a direction; use one of: up, down")]
+    assert bad(feed) == [
+        (3, "direction", "'sideways' is not a valid direction; use one of: up, down")
+    ]
 
 
 def test_catalog_json() -> None:
@@ -620,7 +622,7 @@ def test_target_bad_rows() -> None:
     feed, rows = parse(data, "targets")
     assert [(r["period"], r["start"]) for r in rows] == [("day", D(2026, 11, 18))]
     assert bad(feed) == [
-        (2, "period", "'quarter' is not a period; use one of: day, week, month"),
+        (2, "period", "'quarter' is not a valid period; use one of: day, week, month"),
         (3, "start", "2026-11-18 is a Wednesday; a week target must start on a Monday"),
         (
             4,
@@ -668,7 +670,8 @@ def test_message_bad_rows() -> None:
         (
             4,
             "kind",
-            "'gossip' is not a kind; use one of: news, story, lesson, expectation, recognition",
+            "'gossip' is not a valid kind; "
+            "use one of: news, story, lesson, expectation, recognition",
         ),
         (5, "end", "'soon' is not a date in YYYY-MM-DD form"),
         (6, "title", "title is empty"),
@@ -691,9 +694,10 @@ def test_catalog_bad_rows() -> None:
         (
             2,
             "perspective",
-            "'people' is not a perspective; use one of: financial, customer, process, learning",
+            "'people' is not a valid perspective; "
+            "use one of: financial, customer, process, learning",
         ),
-        (3, "aggregate", "'median' is not a aggregate; use one of: sum, mean, last"),
+        (3, "aggregate", "'median' is not a valid aggregate; use one of: sum, mean, last"),
         (4, "decimals", "decimals must be a whole number from 0 to 6, not 7"),
         (5, "decimals", "decimals must be a whole number from 0 to 6, not 1.5"),
         (6, "entry", "'sometimes' is not yes or no"),
