@@ -69,15 +69,20 @@ class PullReport:
     def line(self) -> str:
         """One line for `kiosk sync --once`."""
         if self.outcome == "applied":
-            text = f"{self.name}: ok, applied {self.rows_applied:,} rows"
+            text = f"{self.name}: ok, applied {_rows(self.rows_applied)}"
             if self.rows_rejected:
-                text += f", skipped {self.rows_rejected:,} bad rows (first: {self.rejects[0]})"
+                text += f", skipped {_rows(self.rows_rejected, 'bad ')} (first: {self.rejects[0]})"
             return text
         if self.outcome == "unchanged":
             how = f"HTTP {self.http_status}" if self.http_status else "same file size and time"
             return f"{self.name}: ok, unchanged ({how})"
         what = "rejected" if self.outcome == "rejected" else "failed"
         return f"{self.name}: error, {what}: {self.error}; kept the previous data"
+
+
+def _rows(count: int, adjective: str = "") -> str:
+    """`1 row`, `2 rows`, `1,418 rows`, with an optional adjective before the noun."""
+    return f"{count:,} {adjective}{'row' if count == 1 else 'rows'}"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -147,7 +147,7 @@ def test_region_change_validators_and_a_rejected_pull_over_http(
 def test_a_local_file_with_the_same_size_and_time_is_unchanged(store: Store) -> None:
     path = store.feed("metrics.csv", "store_id,date,metric,value\nS1,2026-03-02,sales,10\n")
     store.write_config(config_text("S1", "UTC", [("metrics", "metrics", "feeds/metrics.csv")]))
-    assert "applied 1 rows" in store.sync().stdout
+    assert "applied 1 row" in store.sync().stdout
     assert "unchanged (same file size and time)" in store.sync().stdout
 
     # Other bytes of the same size, with the old modification time put back: unchanged.
@@ -159,7 +159,7 @@ def test_a_local_file_with_the_same_size_and_time_is_unchanged(store: Store) -> 
 
     # A new modification time: read again.
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
-    assert "metrics: ok, applied 1 rows" in store.sync().stdout
+    assert "metrics: ok, applied 1 row" in store.sync().stdout
 
 
 def test_status_json_fields_types_and_the_cap_of_100_rejects(store: Store, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_sync_once_ok_then_status_json(tmp_path: Path, httpserver: HTTPServer) -
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "stores: ok, applied 2 rows"
     assert lines[1].startswith(
-        "metrics: ok, applied 1 rows, skipped 1 bad rows (first: line 3, field value:"
+        "metrics: ok, applied 1 row, skipped 1 bad row (first: line 3, field value:"
     )
     assert (tmp_path / "var" / "kiosk.db").exists()  # relative to the config's folder
 

@@ -344,4 +344,4 @@ def test_local_file_unchanged_by_size_and_mtime(
 def test_report_lines(db: Database, httpserver: HTTPServer, service: SyncService) -> None:
     serve(httpserver, "/metrics.csv", METRICS + "S001,2026-11-25,sales,abc\n")
     line = service.pull(spec(httpserver, "metrics", "metrics")).line()
-    assert line.startswith("metrics: ok, applied 2 rows, skipped 1 bad rows (first: line 6")
+    assert line.startswith("metrics: ok, applied 2 rows, skipped 1 bad row (first: line 6")
