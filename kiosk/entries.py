@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.scoreboard import load_catalog, load_day_values
+from kiosk.scoreboard import entry_rows_on, load_catalog, load_day_values
 from kiosk.views import EntryRow, Source
 from sync.models import CatalogMetric, EntryAudit, ManagerEntry, MetricValue, Outbox, ShoutOut
 from sync.upload import KIND_ENTRY, KIND_SHOUTOUT, KIND_SHOUTOUT_DELETED, enqueue, iso
@@ -285,21 +285,7 @@ def entry_rows_for_day(session: Session, store_id: str, day: dt.date) -> tuple[E
     """The manager-entry metrics (catalog order) with the value the board uses on `day`."""
     catalog = [info for info in load_catalog(session) if info.entry]
     values = load_day_values(session, [store_id], [info.metric for info in catalog], day, day)
-    rows = []
-    for info in catalog:
-        used = values.get((store_id, info.metric), {}).get(day)
-        rows.append(
-            EntryRow(
-                metric=info.metric,
-                label=info.label,
-                unit=info.unit,
-                decimals=info.decimals,
-                day=day,
-                value=None if used is None else used.value,
-                source=None if used is None else used.source,
-            )
-        )
-    return tuple(rows)
+    return entry_rows_on(catalog, day, {metric: days for (_, metric), days in values.items()})
 
 
 def entry_history(

@@ -274,18 +274,26 @@ def scoreboard_from_data(data: StoreData) -> Scoreboard:
 
 def entry_rows(data: StoreData) -> tuple[EntryRow, ...]:
     """The manager-entry metrics (catalog `entry = yes`) with the value the board uses today."""
+    return entry_rows_on(data.catalog, data.day, data.values)
+
+
+def entry_rows_on(
+    catalog: Sequence[CatalogInfo], day: dt.date, values: Mapping[str, DayValues]
+) -> tuple[EntryRow, ...]:
+    """The metrics of `catalog` with `entry = yes`, in order, with the value the board uses on
+    `day`; `values` maps a metric to its days."""
     rows = []
-    for info in data.catalog:
+    for info in catalog:
         if not info.entry:
             continue
-        used = data.values.get(info.metric, {}).get(data.day)
+        used = values.get(info.metric, {}).get(day)
         rows.append(
             EntryRow(
                 metric=info.metric,
                 label=info.label,
                 unit=info.unit,
                 decimals=info.decimals,
-                day=data.day,
+                day=day,
                 value=None if used is None else used.value,
                 source=None if used is None else used.source,
             )
