@@ -88,6 +88,15 @@ class ParsedFeed:
             first = f" (first: {self.rejects[0]})" if self.rejects else ""
             raise FeedRejected(f"more than {MAX_BAD_ROWS:,} bad rows: a broken export?{first}")
 
+    def _bad_field(
+        self, line: int, field: str, err: FieldError, row: Row, keys: tuple[str, ...], *, good: int
+    ) -> None:
+        """A row whose `field` failed to read: reported, and its key remembered when the kind
+        keeps bad keys (`keys` non-empty)."""
+        self._reject(line, err.field or field, err.reason, good=good)
+        if keys:
+            self._bad_key(row, keys, good=good)
+
     def _bad_key(self, row: Row, columns: tuple[str, ...], *, good: int) -> None:
         """Remember the key of a bad row (when its key fields were read) and its place."""
         try:
@@ -221,9 +230,7 @@ def _csv_source(
                     if not "".join(cells).strip():
                         continue  # only whitespace: a blank line, not a record
                     count += 1
-                    feed._reject(line, err.field or name, err.reason, good=good)
-                    if key_columns:
-                        feed._bad_key(row, key_columns, good=good)
+                    feed._bad_field(line, name, err, row, key_columns, good=good)
                     continue
                 count += 1
                 if numbered:
@@ -419,9 +426,7 @@ def _json_source(
                     if check is not None:
                         check(row)
                 except FieldError as err:
-                    feed._reject(index, err.field or name, err.reason, good=good)
-                    if key_columns:
-                        feed._bad_key(row, key_columns, good=good)
+                    feed._bad_field(index, name, err, row, key_columns, good=good)
                     continue
                 if numbered:
                     row["position"] = good
