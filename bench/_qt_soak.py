@@ -22,7 +22,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
-import datetime as dt
 import gc
 import json
 import statistics
@@ -37,8 +36,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from shiboken6 import Shiboken
 
 from bench._qt import load_demo_snapshot, snapshot_variant, status_kb
+from bench._qt_render import deliver_frame, make_window
 from kiosk.ui.render import ensure_app
-from kiosk.ui.window import KioskWindow
 
 WARMUP = 500
 SIZE = (1920, 1080)
@@ -50,18 +49,6 @@ CELEBRATE_EVERY = 1000
 CELEBRATE_AT = 250
 CENSUS_EVERY = 500
 CONFETTI_FRAMES = 30
-
-
-class FakeClock:
-    def __init__(self, now: float = 0.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def deliver_frame() -> None:
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
 
 
 def settle() -> None:
@@ -98,18 +85,7 @@ def census(root: QWidget) -> dict[str, Any]:
 
 
 def soak_window(config: Any, snapshot: Any, rotations: int) -> dict[str, Any]:
-    clock, party = FakeClock(), FakeClock()
-    tz = config.store.tz
-    window = KioskWindow(
-        config.screens,
-        config.display,
-        clock=clock,
-        now=lambda: dt.datetime.now(tz),
-        celebration=config.celebration,
-        confetti_clock=party,
-    )
-    window.resize(*SIZE)
-    window.show()
+    window, clock, party = make_window(config, snapshot, *SIZE)
     window.set_snapshot(snapshot_variant(snapshot, 0))
     settle()
     # Every census trims the heap after reading VmRSS; trimming once before the start too
