@@ -57,6 +57,10 @@ ACCEPT_ENCODING = "gzip, deflate"
 HTML_PAGE = "HQ answered with an HTML page, not a feed (a login or error page?)"
 
 
+class HtmlPageError(FetchError):
+    """HQ served an HTML page (a login or error page) instead of a feed; `reason` is HTML_PAGE."""
+
+
 @dataclass(frozen=True)
 class Validators:
     """What to send next time to skip an unchanged feed; stored by the caller after an apply.
@@ -117,11 +121,8 @@ class Fetcher:
     ) -> None:
         self._clock = clock
         self._sleep = sleep
-        self._session = requests.Session()
+        self._session = http_fetch.watched_session()
         self._session.max_redirects = MAX_REDIRECTS
-        adapter = http_fetch.WatchedAdapter()
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
 
     def close(self) -> None:
         self._session.close()
@@ -143,7 +144,7 @@ class Fetcher:
             return self._fetch_http(spec, previous)
         scheme = urlsplit(spec.url).scheme.lower()
         if scheme == "file":
-            return self._fetch_file(spec, _path_of_file_url(spec.url), previous)
+            return self._fetch_file(spec, path_of_file_url(spec.url), previous)
         if len(scheme) > 1:  # "C:\feeds" has a one-letter "scheme"
             raise FetchError(f"unsupported feed address (not a path, http or https): {scheme}:")
         return self._fetch_file(spec, spec.url, previous)
@@ -159,7 +160,7 @@ class Fetcher:
         except (FileNotFoundError, NotADirectoryError):
             raise FetchError(f"file not found: {path}") from None
         except OSError as exc:
-            raise FetchError(f"cannot read {path}: {_strerror(exc)}") from None
+            raise FetchError(f"cannot read {path}: {strerror(exc)}") from None
         if stat.S_ISDIR(info.st_mode):
             raise FetchError(f"not a file but a folder: {path}")
         if not stat.S_ISREG(info.st_mode):  # a FIFO would block, a device never end
@@ -184,7 +185,7 @@ class Fetcher:
                     sink.discard()
                     raise
         except OSError as exc:
-            raise FetchError(f"cannot read {path}: {_strerror(exc)}") from None
+            raise FetchError(f"cannot read {path}: {strerror(exc)}") from None
         if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
             # Someone is still writing it (a copy from HQ in progress): take it next time whole.
             sink.discard()
@@ -355,7 +356,7 @@ class Fetcher:
         if not 200 <= status < 300 or status == 206:  # 206: a part, and we never asked for one
             raise FetchError(_status_error(spec, response), status)
         if content_type in http_fetch.HTML_MEDIA_TYPES:
-            raise FetchError(HTML_PAGE, status)
+            raise HtmlPageError(HTML_PAGE, status)
         length = http_fetch.content_length(response.headers)
         if length is not None and length > opts.max_bytes:
             raise FetchError(_too_big(opts, length), status)
@@ -387,7 +388,7 @@ class Fetcher:
         body.seek(0)
         if http_fetch.looks_like_html(head):
             body.close()
-            raise FetchError(HTML_PAGE, status)
+            raise HtmlPageError(HTML_PAGE, status)
         validators = Validators(
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
@@ -466,7 +467,7 @@ def _request_headers(spec: FeedSpec, previous: Validators | None) -> dict[str, s
     token = spec.auth.bearer_token if spec.auth else None
     if token:
         # requests would refuse a bad value with an InvalidHeader that quotes it; say it here.
-        if not token.isascii() or not token.isprintable() or " " in token:
+        if http_fetch.unsafe_header_value(token):
             raise FetchError(
                 "the feed's bearer token has characters that cannot go in an HTTP header "
                 "(a stray space or line break?)"
@@ -563,14 +564,25 @@ def _seconds(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.3g}"
 
 
-def _strerror(exc: OSError) -> str:
-    return (exc.strerror or type(exc).__name__).lower()
+def strerror(exc: OSError, default: str | None = None) -> str:
+    """The OS's reason for `exc`, lowercased; when it has none, `default`, else the exception's
+    type name."""
+    if exc.strerror:
+        return exc.strerror.lower()
+    return (type(exc).__name__ if default is None else default).lower()
 
 
-def _path_of_file_url(url: str) -> str:
+def path_of_file_url(url: str) -> str:
     """`file:///srv/feeds/a%20b.csv` -> `/srv/feeds/a b.csv` (the config normally did this)."""
     parts = urlsplit(url)
     return unquote(parts.path)
 
 
-__all__ = ["Fetched", "Fetcher", "Validators"]
+__all__ = [
+    "Fetched",
+    "Fetcher",
+    "HtmlPageError",
+    "Validators",
+    "path_of_file_url",
+    "strerror",
+]

@@ -192,6 +192,21 @@ class WatchedAdapter(HTTPAdapter):
         return manager
 
 
+def watched_session() -> requests.Session:
+    """A `requests.Session` whose http and https connections go through one `WatchedAdapter`."""
+    session = requests.Session()
+    adapter = WatchedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def unsafe_header_value(value: str) -> bool:
+    """Whether `value` cannot go in an HTTP header as is (non-ASCII, a control character or a
+    space); requests would refuse it with an error that quotes it."""
+    return not value.isascii() or not value.isprintable() or " " in value
+
+
 def drop_redirect_body(response: requests.Response, *args: Any, **kwargs: Any) -> None:
     """Response hook: close a redirect's body unread (requests would read it all into memory)."""
     if response.is_redirect:
@@ -229,7 +244,7 @@ def content_length(headers: Any) -> int | None:
     return length if length is not None and length >= 0 else None
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or None.
 
     An HTTP-date is compared with the wall clock (`time.time()`), as the server meant it.
@@ -245,8 +260,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     if when.tzinfo is None:  # "-0000" parses as naive; HTTP-dates are always GMT
         return None
-    wall = time.time() if now is None else now
-    return max(0.0, when.timestamp() - wall)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def is_retryable_status(status: int) -> bool:

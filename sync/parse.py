@@ -140,8 +140,18 @@ def parse_feed(
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def _columns(header: Sequence[str], schema: KindSchema) -> dict[str, int]:
-    """The column index of each schema field in `header`; FeedRejected when a required one is
+def _listing(names: Sequence[str], show: Callable[[str], str]) -> str:
+    """`a, b and 3 more` for a reason: at most _MAX_COLUMNS_LISTED names, each through `show`;
+    `none` when there are none."""
+    listed = ", ".join(show(name) for name in names[:_MAX_COLUMNS_LISTED])
+    if len(names) > _MAX_COLUMNS_LISTED:
+        listed += f" and {len(names) - _MAX_COLUMNS_LISTED} more"
+    return listed or "none"
+
+
+def _columns(header: Sequence[str], schema: KindSchema) -> tuple[dict[str, int], tuple[str, ...]]:
+    """The column index of each schema field in `header`, and the normalized names present in
+    header order (blank ones left out, each once); FeedRejected when a required field is
     missing or two columns mean the same field."""
     positions: dict[str, list[int]] = {}
     for index, cell in enumerate(header):
@@ -158,16 +168,13 @@ def _columns(header: Sequence[str], schema: KindSchema) -> dict[str, int]:
             columns[spec.name] = found[0]
     missing = [name for name in schema.required if name not in columns]
     if missing:
-        cells = [quote(cell.strip()) for cell in header if cell.strip()]
-        listed = ", ".join(cells[:_MAX_COLUMNS_LISTED])
-        if len(cells) > _MAX_COLUMNS_LISTED:
-            listed += f" and {len(cells) - _MAX_COLUMNS_LISTED} more"
+        cells = [cell.strip() for cell in header if cell.strip()]
         plural = "s" if len(missing) > 1 else ""
         raise FeedRejected(
             f"the header lacks the required field{plural} {', '.join(missing)}; "
-            f"columns found: {listed or 'none'}"
+            f"columns found: {_listing(cells, quote)}"
         )
-    return columns
+    return columns, tuple(positions)
 
 
 def _parse_csv(
@@ -176,15 +183,14 @@ def _parse_csv(
     text = decoded.open_text()
     try:
         table = open_csv(text)
-        columns = _columns(table.header, schema)
+        columns, fields = _columns(table.header, schema)
     except BaseException:
         text.close()
         raise
-    names = dict.fromkeys(n for n in map(normalize_name, table.header) if n)
     return ParsedFeed(
         kind=schema.kind,
         format="csv",
-        fields=tuple(names),
+        fields=fields,
         encoding=decoded.encoding,
         delimiter=table.delimiter,
         keep_rejects=keep,
@@ -338,10 +344,7 @@ def _check_records(
     if objects and missing:
         plural = "s" if len(missing) > 1 else ""
         # Names cut short and escaped like quoted values (a key can be a megabyte of junk).
-        shown = [quote(n)[1:-1] for n in list(names)[:_MAX_COLUMNS_LISTED]]
-        listed = ", ".join(shown) or "none"
-        if len(names) > _MAX_COLUMNS_LISTED:
-            listed += f" and {len(names) - _MAX_COLUMNS_LISTED} more"
+        listed = _listing(list(names), lambda n: quote(n)[1:-1])
         every = f"each of {which}" if early else "every record"
         raise FeedRejected(
             f"{every} lacks the required field{plural} {', '.join(missing)}; fields found: {listed}"

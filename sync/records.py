@@ -254,15 +254,18 @@ class _JsonStream:
         """Refuse a value that has grown past MAX_VALUE_CHARS before reading more of it."""
         if len(self._buf) - self._pos > MAX_VALUE_CHARS:
             raise FeedRejected(
-                f"not valid JSON for a feed: a single value at line "
-                f"{self._lines_before + self._buf.count(chr(10), 0, self._pos) + 1} is longer "
-                f"than {MAX_VALUE_CHARS:,} characters"
+                f"not valid JSON for a feed: a single value at line {self._line(self._pos)} is "
+                f"longer than {MAX_VALUE_CHARS:,} characters"
             )
+
+    def _line(self, pos: int) -> int:
+        """The 1-based line in the whole text of `pos` in the buffer."""
+        return self._lines_before + self._buf.count("\n", 0, pos) + 1
 
     def error(self, message: str, pos: int | None = None) -> FeedRejected:
         """A rejection for invalid JSON at `pos` of the buffer (default: the current place)."""
         pos = self._pos if pos is None else pos
-        line = self._lines_before + self._buf.count("\n", 0, pos) + 1
+        line = self._line(pos)
         column = pos - self._buf.rfind("\n", 0, pos)
         return FeedRejected(f"not valid JSON: {message} at line {line} column {column}")
 

@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 from urllib.parse import urlsplit
@@ -30,6 +30,7 @@ from sync.parse import ParsedFeed, parse_feed
 from sync.recovery import describe_db_error
 from sync.signature import SignatureError, check_feed
 from sync.spec import FIRST_KINDS, MAX_REJECTS_KEPT, FeedFormat, FeedSpec
+from sync.status import state_is_for
 from sync.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,6 @@ class PullReport:
     http_status: int | None = None
     region_changed: bool = False
     rows_other_stores: int = 0
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -249,7 +249,7 @@ class SyncService:
                 finished=self._now(),
                 rows_applied=applied.rows_applied,
                 rows_rejected=parsed.reject_count,
-                rejects=tuple(parsed.rejects[:MAX_REJECTS_KEPT]),
+                rejects=tuple(parsed.rejects),
                 http_status=fetched.http_status,
                 region_changed=applied.region_changed,
                 rows_other_stores=applied.rows_other_stores,
@@ -278,7 +278,7 @@ class SyncService:
             started=started,
             finished=self._now(),
             rows_rejected=rows_rejected,
-            rejects=rejects[:MAX_REJECTS_KEPT],
+            rejects=rejects,
             error=error,
             http_status=http_status,
         )
@@ -340,7 +340,7 @@ class SyncService:
         if state is None:
             state = FeedState(name=spec.name, kind=spec.kind, url=spec.url)
             session.add(state)
-        if state.url != spec.url or state.kind != spec.kind:
+        if not state_is_for(state, spec):
             # The config now points elsewhere: the old validators mean nothing there.
             state.etag = state.last_modified = None
             state.source_size = state.source_mtime_ns = None
@@ -360,11 +360,12 @@ class SyncService:
                 state.last_modified = validators.last_modified
                 state.source_size = validators.size
                 state.source_mtime_ns = validators.mtime_ns
+        rejects_json = json.dumps([r.as_dict() for r in report.rejects]) if body_seen else "[]"
         if body_seen:
             # Counts and bad rows describe the last pull that brought a body.
             state.rows_applied = report.rows_applied
             state.rows_rejected = report.rows_rejected
-            state.rejects_json = json.dumps([r.as_dict() for r in report.rejects])
+            state.rejects_json = rejects_json
         session.add(
             SyncRun(
                 feed=spec.name,
@@ -375,9 +376,7 @@ class SyncService:
                 rows_applied=report.rows_applied,
                 rows_rejected=report.rows_rejected,
                 error=report.error,
-                rejects_json=json.dumps([r.as_dict() for r in report.rejects])
-                if body_seen
-                else "[]",
+                rejects_json=rejects_json,
             )
         )
         cutoff = report.finished - dt.timedelta(days=RUN_HISTORY_DAYS)
@@ -386,7 +385,7 @@ class SyncService:
     def _previous_validators(self, spec: FeedSpec) -> Validators | None:
         with self.db.read() as session:
             state = session.get(FeedState, spec.name)
-            if state is None or state.url != spec.url or state.kind != spec.kind:
+            if state is None or not state_is_for(state, spec):
                 return None
             if not (state.etag or state.last_modified or state.source_size is not None):
                 return None

@@ -29,11 +29,10 @@ import hashlib
 import hmac
 import re
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
 
 from sync import http_fetch
 from sync.errors import FetchError
-from sync.fetch import HTML_PAGE, Fetched, Fetcher
+from sync.fetch import Fetched, Fetcher, HtmlPageError, path_of_file_url, strerror
 from sync.spec import FeedSignature, FeedSpec
 
 CHUNK_BYTES = 64 * 1024
@@ -149,7 +148,7 @@ def _fetch_http_sig(spec: FeedSpec, sig_url: str, fetcher: Fetcher, shown: str) 
         fetched = fetcher.fetch(sig_spec, None)
     except FetchError as exc:
         # Not there: a 404, or the HTML page a static host serves for any unknown path.
-        if exc.http_status in (404, 410) or exc.reason == HTML_PAGE:
+        if exc.http_status in (404, 410) or isinstance(exc, HtmlPageError):
             return None  # "signature missing"
         raise FetchError(f"cannot download the signature file {shown}: {exc.reason}") from None
     with fetched:
@@ -165,7 +164,7 @@ def _read_local_sig(path: str, shown: str) -> str | None:
         return None
     except OSError as exc:
         raise FetchError(
-            f"cannot read the signature file {shown}: {(exc.strerror or '').lower()}"
+            f"cannot read the signature file {shown}: {strerror(exc, default='')}"
         ) from None
 
 
@@ -177,7 +176,7 @@ def _text(data: bytes, shown: str) -> str:
 
 def _local_path(url: str) -> str:
     if url.lower().startswith("file:"):
-        return unquote(urlsplit(url).path)
+        return path_of_file_url(url)
     return url
 
 

@@ -19,8 +19,6 @@ FEED_KINDS: tuple[FeedKind, ...] = (
 )
 # Applied in this order by a full sync: stores decide the region, the catalog what a metric is.
 FIRST_KINDS: tuple[FeedKind, ...] = ("stores", "catalog")
-SNAPSHOT_KINDS: frozenset[str] = frozenset({"catalog", "comments", "messages", "stores"})
-UPSERT_KINDS: frozenset[str] = frozenset({"metrics", "targets"})
 
 FeedFormat = Literal["csv", "json"]
 MAX_REJECTS_KEPT = 100

@@ -33,6 +33,12 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+def state_is_for(state: FeedState, spec: FeedSpec) -> bool:
+    """Whether the stored `state` is about `spec`'s source: same URL and kind. When the config
+    changed either, the old record (validators, status) is about another source."""
+    return state.url == spec.url and state.kind == spec.kind
+
+
 def _iso(moment: dt.datetime | None, tz: ZoneInfo) -> str | None:
     return None if moment is None else moment.astimezone(tz).isoformat(timespec="seconds")
 
@@ -45,7 +51,7 @@ def feed_statuses(
     out: list[dict[str, object]] = []
     for spec in feeds:
         state = states.get(spec.name)
-        if state is not None and (state.url != spec.url or state.kind != spec.kind):
+        if state is not None and not state_is_for(state, spec):
             state = None  # the config changed: the old record is about another source
         out.append(
             {

@@ -36,7 +36,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import requests
@@ -146,7 +146,6 @@ class _Outcome:
     delivered: bool
     error: str | None = None
     stop: bool = False  # HQ as a whole cannot take items now: end the run
-    status: int | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,6 @@ class UploadReport:
     failed: int = 0
     pending: int = 0  # unsent items after the run (due or not)
     stopped: str | None = None  # why the run ended early, if it did
-    errors: tuple[str, ...] = field(default_factory=tuple)
 
     def line(self) -> str:
         text = f"outbox: sent {self.sent}, failed {self.failed}, pending {self.pending}"
@@ -202,10 +200,7 @@ class OutboxUploader:
         self._max_retry_seconds = max_retry_seconds
         self._batch_limit = batch_limit
         self._run_lock = threading.Lock()
-        self._session = requests.Session()
-        adapter = http_fetch.WatchedAdapter()
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._session = http_fetch.watched_session()
 
     def close(self) -> None:
         self._session.close()
@@ -222,7 +217,6 @@ class OutboxUploader:
         started = self._clock()
         items = self._due(self._now())
         sent = failed = 0
-        errors: list[str] = []
         stopped: str | None = None
         headers_problem = self._header_problem()
         for item in items:
@@ -241,7 +235,6 @@ class OutboxUploader:
                 continue
             assert outcome.error is not None
             failed += 1
-            errors.append(outcome.error)
             next_at = self._writer.call(self._mark_failed, item, outcome.error, self._now())
             log.warning(
                 "outbox: %s %s not delivered (attempt %d): %s; next try %s",
@@ -256,7 +249,7 @@ class OutboxUploader:
                 break
         with self._db.read() as session:
             pending = outbox_status(session).pending
-        report = UploadReport(sent, failed, pending, stopped, tuple(errors))
+        report = UploadReport(sent, failed, pending, stopped)
         if items:
             log.info("%s", report.line())
         return report
@@ -317,7 +310,7 @@ class OutboxUploader:
 
     def _header_problem(self) -> str | None:
         token = self._token
-        if token and (not token.isascii() or not token.isprintable() or " " in token):
+        if token and http_fetch.unsafe_header_value(token):
             # requests' own error would quote the header value, i.e. the token.
             return (
                 "the upload token has characters that cannot go in an HTTP header "
@@ -370,16 +363,15 @@ class OutboxUploader:
 
     def _judge(self, status: int, reason: str | None) -> _Outcome:
         if 200 <= status < 300 or status == 409:
-            return _Outcome(True, status=status)
+            return _Outcome(True)
         text = http_fetch.status_text(status, reason)
         if 300 <= status < 400:
             return _Outcome(
                 False,
                 f"{text}: HQ redirects the upload; set [hq] upload_url to the final address",
                 stop=True,
-                status=status,
             )
         if status in (401, 403):
-            return _Outcome(False, f"{text}: HQ refused the upload token", stop=True, status=status)
+            return _Outcome(False, f"{text}: HQ refused the upload token", stop=True)
         stop = status in _STOP_STATUSES or status >= 500
-        return _Outcome(False, text, stop=stop, status=status)
+        return _Outcome(False, text, stop=stop)
