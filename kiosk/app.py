@@ -16,6 +16,7 @@ import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
@@ -149,10 +150,6 @@ class KioskController(QObject):
         self._refresh_timer.timeout.connect(loader.request)
         if not self._asleep:
             self._refresh_timer.start()
-
-    @property
-    def detector(self) -> CelebrationDetector:
-        return self._detector
 
     def refresh_timer(self) -> QTimer:
         return self._refresh_timer
@@ -355,15 +352,16 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     # recorded, not celebrated. (The demo's feeds were written below its goal by dispatch.)
     controller.present(loader.load_now())
 
-    def new_day() -> None:
-        if config.demo_feeds_dir is not None:
-            from kiosk.commands import prepare_demo
+    from kiosk.commands import prepare_demo
 
-            prepare_demo(config)
-        for spec in service.ordered_feeds():
-            bridge.emit_report(service.pull(spec))
-
-    scheduler = build_scheduler(config, service, bridge.emit_report, on_new_day=new_day)
+    # A new day: the day's demo feeds (with `[demo]`), then a pull of every feed.
+    scheduler = build_scheduler(
+        config,
+        service,
+        bridge.emit_report,
+        on_new_day=partial(prepare_demo, config),
+        pull_on_new_day=True,
+    )
     if config.demo_feeds_dir is not None:
         _add_demo_goal_job(scheduler, config, service, bridge)
     uploader = add_upload_job(scheduler, config, db, writer)

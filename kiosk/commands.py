@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.cli import EXIT_FAILED, EXIT_OK, UsageError
 from kiosk.config import CONFIG_ENV, Config, default_config_path, load_config
 
 if TYPE_CHECKING:
     from sync.db import Database
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -202,7 +201,6 @@ def screenshot(config: Config, args: argparse.Namespace) -> int:
 
     from PySide6.QtCore import QSize
 
-    from kiosk.cli import UsageError
     from kiosk.ui.render import render_screen
 
     width, height = args.size
@@ -234,7 +232,7 @@ def pin(config: Config, args: argparse.Namespace) -> int:
 def feeds_check(args: argparse.Namespace) -> int:
     """Validate a feed file or URL the way the kiosk would apply it; exit 1 on any error."""
     from sync.errors import FeedRejected, FetchError
-    from sync.fetch import Fetcher
+    from sync.fetch import Fetcher, path_of_file_url
     from sync.parse import parse_feed
     from sync.service import resolve_format
     from sync.spec import FeedSpec, FetchOptions
@@ -253,9 +251,7 @@ def feeds_check(args: argparse.Namespace) -> int:
     source = args.source
     if not source.lower().startswith(("http://", "https://")):
         if source.lower().startswith("file:"):
-            from urllib.parse import unquote, urlsplit
-
-            source = unquote(urlsplit(source).path)
+            source = path_of_file_url(source)
         source = str(Path(source).expanduser().resolve())
     spec = FeedSpec(
         name="check",

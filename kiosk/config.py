@@ -172,7 +172,6 @@ class Config:
     hq: HqUploadConfig = field(default_factory=HqUploadConfig)
     celebration: CelebrationConfig = field(default_factory=CelebrationConfig)
     demo_feeds_dir: Path | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def default_config_path(explicit: str | None) -> Path:
@@ -218,7 +217,7 @@ class _Section:
     def _bad(self, key: str, message: str) -> None:
         self.problems.add(f"{self.where} {key}", message)
 
-    def string(self, key: str, default: Any = _MISSING, *, allow_empty: bool = False) -> Any:
+    def string(self, key: str, default: Any = _MISSING) -> Any:
         value = self._get(key)
         if value is _MISSING:
             if default is _MISSING:
@@ -228,7 +227,7 @@ class _Section:
         if not isinstance(value, str):
             self._bad(key, f"must be a string, not {_type_name(value)}")
             return None if default is _MISSING else default
-        if not allow_empty and not value.strip():
+        if not value.strip():
             self._bad(key, "must not be empty")
             return None if default is _MISSING else default
         return value

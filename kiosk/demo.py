@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import StoreConfig
+from kiosk.periods import period_start
 
 HISTORY_DAYS = 45
 DEMO_STORE = "S001"
@@ -195,10 +196,6 @@ def _rng(*parts: object) -> random.Random:
     return random.Random("|".join(str(p) for p in parts))
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def _csv(header: list[str], rows: list[list[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -241,7 +238,8 @@ def metrics_csv(today: dt.date, *, goal_met: bool = False) -> str:
 
 def targets_csv(today: dt.date) -> str:
     rows: list[list[object]] = []
-    month_start = today.replace(day=1)
+    week_start = period_start("week", today)
+    month_start = period_start("month", today)
     for store, _name, _region, strength in DEMO_STORES:
         goal_scale = 1.0 if strength >= 1 else 0.98
         for m in CATALOG:
@@ -252,7 +250,7 @@ def targets_csv(today: dt.date) -> str:
                         [store, m.metric, "day", day.isoformat(), round(m.day_goal * goal_scale, 2)]
                     )
             if m.week_goal is not None:
-                rows.append([store, m.metric, "week", _monday(today).isoformat(), m.week_goal])
+                rows.append([store, m.metric, "week", week_start.isoformat(), m.week_goal])
             if m.month_goal is not None:
                 rows.append([store, m.metric, "month", month_start.isoformat(), m.month_goal])
     return _csv(["store_id", "metric", "period", "start", "target"], rows)

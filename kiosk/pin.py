@@ -356,7 +356,8 @@ class PinStore:
                 raise PinError("no manager PIN is set; run `kiosk pin set`")
             key = load_key(self._config.key_file, create=False)
             now = self._clock()
-            before = self._state(self._attempts(record.created, now), now)
+            attempts = self._attempts(record.created, now)
+            before = self._state(attempts, now)
             if before.locked:
                 log.warning(
                     "PIN attempt refused: entry locked for another %d s",
@@ -367,7 +368,10 @@ class PinStore:
             candidate = _scrypt(pin, record.salt, key, record.n, record.r, record.p)
             ok = hmac.compare_digest(candidate, record.hash)
             self._record(now, ok)
-            after = self._state(self._attempts(record.created, now), now)
+            # What a re-read would return: the new row has the highest id and passes the same
+            # `since` filter. (A right PIN would make it the only row, but lockout_state resets
+            # on a right PIN anyway, so the state is the same.)
+            after = self._state([*attempts, Attempt(now, ok)], now)
 
         if ok:
             log.info("PIN attempt: ok")

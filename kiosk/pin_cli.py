@@ -12,12 +12,12 @@ import getpass
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from kiosk.cli import EXIT_FAILED, EXIT_OK
 from kiosk.pin import PinError, WeakPinError, save_pin
 
 if TYPE_CHECKING:
     from kiosk.config import Config
 
-EXIT_OK, EXIT_FAILED = 0, 1
 # Longer than any allowed PIN: stops a mistakenly piped file from being read whole.
 _MAX_LINE = 256
 

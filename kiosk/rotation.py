@@ -169,9 +169,7 @@ class Rotator:
             return self.current() != before
         name = self._slots[self._index].name
         if not self._has_content(name) and self._next_index(self._index) != self._index:
-            self._index = self._next_index(self._index)
-            self._page = 0
-            self._deadline = now + self._current_page_seconds()
+            self._next_screen(now)
         elif self._page >= self._pages(name):
             self._page = self._pages(name) - 1
         return self.current() != before
@@ -220,9 +218,14 @@ class Rotator:
         name = self._slots[self._index].name
         if self._page + 1 < self._pages(name):
             self._page += 1
+            self._deadline = now + self._page_seconds(self._index)
         else:
-            self._index = self._next_index(self._index)
-            self._page = 0
+            self._next_screen(now)
+
+    def _next_screen(self, now: float) -> None:
+        """On to the next screen with content, at its first page, for that page's full time."""
+        self._index = self._next_index(self._index)
+        self._page = 0
         self._deadline = now + self._page_seconds(self._index)
 
     def _end_interruption(self, now: float) -> None:
@@ -232,9 +235,7 @@ class Rotator:
         self._index = saved.saved_index
         name = self._slots[self._index].name
         if not self._has_content(name):
-            self._index = self._next_index(self._index)
-            self._page = 0
-            self._deadline = now + self._page_seconds(self._index)
+            self._next_screen(now)
             return
         self._page = min(saved.saved_page, self._pages(name) - 1)
         full = self._page_seconds(self._index)

@@ -18,6 +18,7 @@ import random
 import signal
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
@@ -53,10 +54,15 @@ def build_scheduler(
     on_report: ReportSink,
     *,
     on_new_day: Callable[[], None] | None = None,
+    pull_on_new_day: bool = False,
     rng: random.Random | None = None,
     now: dt.datetime | None = None,
 ) -> BackgroundScheduler:
-    """A configured, not yet started scheduler pulling `config.feeds` through `service`."""
+    """A configured, not yet started scheduler pulling `config.feeds` through `service`.
+
+    With `on_new_day`, a "new-day" job calls it just after each store midnight and then, with
+    `pull_on_new_day`, pulls every feed as the first pull does.
+    """
     rng = rng or random.Random()
     start = now or dt.datetime.now(dt.UTC)
     scheduler = BackgroundScheduler(
@@ -97,11 +103,18 @@ def build_scheduler(
             misfire_grace_time=misfire_grace_seconds(spec),
         )
     if on_new_day is not None:
+        hook = on_new_day
+
+        def new_day() -> None:
+            hook()
+            if pull_on_new_day:
+                pull_all()
+
         # Just after the store's midnight: a new day on the board (and new demo feeds).
         # Not CronTrigger: it skips the day after the spring DST change
         # (agronholm/apscheduler#606).
         scheduler.add_job(
-            on_new_day,
+            new_day,
             StoreMidnightTrigger(config.store.tz),
             id="new-day",
             misfire_grace_time=3600,
@@ -126,13 +139,9 @@ def run_headless(config: Config, service: SyncService) -> int:
     def report(pull: PullReport) -> None:
         print(pull.line(), flush=True)
 
-    def new_day() -> None:
-        if config.demo_feeds_dir is not None:
-            from kiosk.commands import prepare_demo
+    from kiosk.commands import prepare_demo
 
-            prepare_demo(config)
-
-    scheduler = build_scheduler(config, service, report, on_new_day=new_day)
+    scheduler = build_scheduler(config, service, report, on_new_day=partial(prepare_demo, config))
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     scheduler.start()
     try:

@@ -152,16 +152,15 @@ def load_freshness(session: Session, config: Config, now: dt.datetime) -> Freshn
     )
     # A configured feed without a state row has never been pulled: no success, no status.
     state = {row.name: (row.last_success, row.status) for row in rows}
-    successes = {feed.name: state.get(feed.name, (None, "never"))[0] for feed in feeds}
-    known = [moment for moment in successes.values() if moment is not None]
-    oldest = min(known, default=None)
+    per_feed: list[tuple[FeedSpec, dt.datetime | None, str]] = [
+        (feed, *state.get(feed.name, (None, "never"))) for feed in feeds
+    ]
+    oldest = min((moment for _, moment, _ in per_feed if moment is not None), default=None)
     limit = config.display.stale_after_minutes
     return Freshness(
         last_success=None if oldest is None else oldest.astimezone(config.store.tz),
-        stale=any(_feed_is_stale(f, successes[f.name], limit, now) for f in feeds),
-        failing_feeds=tuple(
-            f.name for f in feeds if state.get(f.name, (None, "never"))[1] == "error"
-        ),
+        stale=any(_feed_is_stale(f, moment, limit, now) for f, moment, _ in per_feed),
+        failing_feeds=tuple(f.name for f, _, status in per_feed if status == "error"),
     )
 
 
