@@ -26,7 +26,7 @@ CONDENSED_FAMILY = "DejaVu Sans Condensed"
 _loaded: list[str] | None = None
 
 
-def load_fonts(folder: Path | None = None) -> list[str]:
+def load_fonts() -> list[str]:
     """Register the bundled fonts with Qt (idempotent); returns the families now available.
 
     Needs a QGuiApplication. A missing file is logged, not fatal: the board still runs on the
@@ -37,7 +37,7 @@ def load_fonts(folder: Path | None = None) -> list[str]:
         return _loaded
     families: list[str] = []
     for name in FONT_FILES:
-        path = (folder or FONTS_DIR) / name
+        path = FONTS_DIR / name
         font_id = QFontDatabase.addApplicationFont(str(path)) if path.is_file() else -1
         if font_id < 0:
             log.warning("font %s could not be loaded; using a system font instead", path)

@@ -98,6 +98,7 @@ class Header(QWidget):
         self.date.setFont(theme.font("label"))
         self.time.setFont(theme.font("clock"))
         self._style_freshness()
+        self.fresh.set_full_text(freshness_text(self._freshness, self.current_time()))
         self.setFixedHeight(theme.header_height)
         self._layout()
 
@@ -112,7 +113,7 @@ class Header(QWidget):
             # "updated 10:42" and the time beside it agree on a machine set to UTC.
             self._tz = freshness.last_success.tzinfo
         self._style_freshness()
-        self.refresh_clock()
+        self._show_time()
 
     def set_title(self, title: str, page_text: str = "") -> None:
         self.title.set_full_text(title)
@@ -135,12 +136,18 @@ class Header(QWidget):
 
     def refresh_clock(self) -> None:
         """Show the current date and time, and aim the timer at the next minute."""
+        now = self._show_time()
+        self._timer.start(ms_to_next_minute(now))
+
+    def _show_time(self) -> dt.datetime:
+        """Show the date, time and freshness mark for now (the timer is left as it is);
+        returns the time shown."""
         now = self.current_time()
         self.date.set_full_text(format_date(now.date()))
         self.time.set_full_text(format_time(now))
         self.fresh.set_full_text(freshness_text(self._freshness, now))
         self._layout()
-        self._timer.start(ms_to_next_minute(now))
+        return now
 
     @Slot()
     def _on_minute(self) -> None:
@@ -157,7 +164,6 @@ class Header(QWidget):
             | Qt.AlignmentFlag.AlignVCenter
         )
         self.warning.setVisible(stale)
-        self.fresh.set_full_text(freshness_text(self._freshness, self.current_time()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -86,8 +86,6 @@ class ScreenView(QWidget):
             0, theme.header_height, size.width(), max(1, size.height() - theme.header_height)
         )
         self.header.set_snapshot(snapshot)
-        self.header.refresh_clock()
-        self.header.timer().stop()
         self.screen.set_snapshot(snapshot)
         self.show_page(0)
         # Shown (never on a screen) before anything paints it: a widget rendered before its

@@ -81,9 +81,10 @@ def status_text(status: str | None) -> str:
     return f"{STATUS_GLYPHS[status]} {STATUS_WORDS[status]}"
 
 
-def qcolor(name: str, alpha: int = 255) -> QColor:
+def qcolor(name: str) -> QColor:
+    """An opaque colour from a "#rrggbb" name."""
     color = QColor(name)
-    color.setAlpha(alpha)
+    color.setAlpha(255)
     return color
 
 

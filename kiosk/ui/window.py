@@ -258,8 +258,6 @@ class KioskWindow(QWidget):
         self.header.set_snapshot(snapshot)
         for screen in self._screens.values():
             screen.set_snapshot(snapshot)
-        if not self._display_on:
-            self.header.timer().stop()  # set_snapshot restarts the header's minute
         self._after_content_change()
         if self.confetti.running and self._shown is not None and self._shown[0] == "celebration":
             self.confetti.set_background(self._content_picture())

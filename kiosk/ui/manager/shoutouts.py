@@ -19,7 +19,7 @@ from kiosk.ui import theme as th
 from kiosk.ui.manager.common import GREEN, RED, ManagerPage, PadButton, word_font
 from kiosk.ui.manager.keyboard import VirtualKeyboard
 from kiosk.ui.theme import Theme, qcolor
-from kiosk.ui.widgets import Panel, line_height, plain_label
+from kiosk.ui.widgets import Panel, line_height, plain_label, rows_per_page
 
 CONFIRM_SECONDS = 5
 
@@ -149,12 +149,8 @@ class ShoutOutsPage(ManagerPage):
             item.deleteLater()
         self._items = []
         top = t.margin + touch + t.px(28)
-        pager_h = touch + gap
         row_h = max(touch, 2 * line_height(body) + line_height(meta)) + 2 * t.px(14)
-        room = h - top - t.margin
-        per_page = max(1, (room + gap) // (row_h + gap))
-        if len(self._rows) > per_page:
-            per_page = max(1, (room - pager_h + gap) // (row_h + gap))
+        per_page = rows_per_page(h - top - t.margin, row_h, gap, len(self._rows), touch + gap)
         self._pages = max(1, -(-len(self._rows) // per_page))
         self._page = min(self._page, self._pages - 1)
         chunk = self._rows[self._page * per_page : (self._page + 1) * per_page]

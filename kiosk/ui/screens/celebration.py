@@ -9,9 +9,9 @@ window calls it when the interruption ends) drops that page again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QWidget
 
 from kiosk.formatting import PERIOD_WORDS, format_date, format_percent, format_value
@@ -86,7 +86,7 @@ class GoalCard(Panel):
             Chunk(f"✓ Met {PERIOD_WORDS.get(entry.period, entry.period)}", t.font("label"), color),
             Chunk(result_text(entry), t.font("body"), th.TEXT),
         ]
-        used, _ = place_chunks(self, chunks, x, y, inner, t.px(20))
+        used = place_chunks(self, chunks, x, y, inner, t.px(20))
         self.content_height = y + used + pad
 
 
@@ -145,9 +145,9 @@ class FeaturedGoal(Panel):
         self.goal = plain_label(
             against_text(entry), goal_font, th.TEXT_DIM, max_lines=2, align=center, parent=self
         )
-        goal_lines = len(wrap_text(against_text(entry), goal_font, inner, 2))
-        self.goal.setGeometry(pad, y, inner, goal_lines * line_height(goal_font))
-        y += goal_lines * line_height(goal_font)
+        goal_h = self.goal.fit_height(inner)  # "goal $12,000 · 107%": never empty
+        self.goal.setGeometry(pad, y, inner, goal_h)
+        y += goal_h
         self.content_height = y + pad
 
     def center_content(self, height: int) -> None:
@@ -288,8 +288,7 @@ class CelebrationScreen(Screen):
         both = bool(goals) and bool(shout_outs)
         lane_columns = [max(1, total // 2), max(1, total - total // 2)] if both else [total]
         width = column_width(area.width(), sum(lane_columns), gap)
-        heading = t.font("heading")
-        header_h = line_height(heading) + t.px(6)
+        header_h = self.lane_heading_height
         room = area.height() - header_h - self.heading_gap
         lanes: list[Lane] = []
         if goals:
@@ -299,7 +298,7 @@ class CelebrationScreen(Screen):
                     columns=lane_columns[0],
                     items=[(c, c.content_height) for c in cards],
                     header_height=header_h,
-                    make_header=self._header_maker("✓ Goals met", th.STATUS_COLORS["met"]),
+                    make_header=self.lane_heading("✓ Goals met", th.STATUS_COLORS["met"]),
                 )
             )
         if shout_outs:
@@ -309,20 +308,7 @@ class CelebrationScreen(Screen):
                     columns=lane_columns[-1],
                     items=[(c, c.content_height) for c in cards],
                     header_height=header_h,
-                    make_header=self._header_maker("★ Shout-outs", th.CELEBRATION),
+                    make_header=self.lane_heading("★ Shout-outs", th.CELEBRATION),
                 )
             )
         return self.place_lanes(area, lanes, gap)
-
-    def _header_maker(self, text: str, color: str) -> Callable[[QWidget, QRect], None]:
-        t = self.theme
-
-        def make(page: QWidget, rect: QRect) -> None:
-            font = t.font("heading")
-            label = plain_label(text, font, color, parent=page)
-            label.setGeometry(rect.x(), rect.y(), rect.width(), line_height(font))
-            Panel(color, radius=t.px(3), parent=page).setGeometry(
-                rect.x(), rect.bottom() - t.px(6) + 1, rect.width(), t.px(6)
-            )
-
-        return make

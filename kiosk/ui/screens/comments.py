@@ -82,7 +82,7 @@ class CommentCard(Panel):
             ),
             Chunk(meta, t.font("meta"), th.TEXT_DIM),
         ]
-        used, _ = place_chunks(self, chunks, x, y, inner, t.px(24))
+        used = place_chunks(self, chunks, x, y, inner, t.px(24))
         y += used + t.px(6)
         body_font = t.font("body")
         spacing = line_height(body_font)

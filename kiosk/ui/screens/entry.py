@@ -27,6 +27,7 @@ from kiosk.ui.widgets import (
     TouchButton,
     line_height,
     plain_label,
+    rows_per_page,
     text_width,
 )
 from kiosk.views import EntryRow
@@ -202,11 +203,7 @@ class EntryScreen(Screen):
         rows = list(self.rows())
         several_days = len({row.day for row in rows}) > 1
         list_top = touch + t.px(28)
-        pager_h = touch + gap
-        room = area.height() - list_top
-        per_page = max(1, (room + gap) // (touch + gap))
-        if len(rows) > per_page:
-            per_page = max(1, (room - pager_h + gap) // (touch + gap))
+        per_page = rows_per_page(area.height() - list_top, touch, gap, len(rows), touch + gap)
         chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
         pages = []
         for number, chunk in enumerate(chunks):

@@ -64,7 +64,7 @@ class MessageCard(Panel):
             Chunk(kind, t.font("meta_bold"), color),
             Chunk(dates_text(message), t.font("meta"), th.TEXT_DIM),
         ]
-        used, _ = place_chunks(self, chunks, x, y, inner, t.px(24))
+        used = place_chunks(self, chunks, x, y, inner, t.px(24))
         y += used + t.px(4)
         title_font = t.font("heading")
         title_lines = len(wrap_text(message.title, title_font, inner, MAX_TITLE_LINES))

@@ -13,10 +13,10 @@ The JSON model keeps PRODUCT.md's percent; only the screen says it differently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
@@ -211,7 +211,7 @@ class MetricCard(Panel):
             ]
         else:
             chunks = [Chunk("no goal", meta, th.TEXT_DIM)]
-        used, _ = place_chunks(self, chunks, x, y, inner, gap)
+        used = place_chunks(self, chunks, x, y, inner, gap)
         y += used
 
         self.trend_height = 0  # what the trend row adds (the screen may drop it to fit)
@@ -238,7 +238,7 @@ class MetricCard(Panel):
             y += divider_gap
             Panel(th.DIVIDER, parent=self).setGeometry(x, y, inner, t.px(2))
             y += t.px(2) + divider_gap
-            used, _ = place_chunks(self, chunks, x, y, inner, gap)
+            used = place_chunks(self, chunks, x, y, inner, gap)
             y += used
         self.content_height = y + pad
 
@@ -352,12 +352,10 @@ class ScoreboardScreen(Screen):
         t = self.theme
         gap = t.gap
         total = columns_for(area.width(), t.px(400), gap, at_least=len(groups), at_most=4)
-        total = max(total, len(groups))
         allocation = allocate_columns([len(g) for _, g in groups], total)
         # Cards are built at the width they are placed at: the columns actually handed out.
         column_w = column_width(area.width(), sum(allocation), gap)
-        heading_font = t.font("heading")
-        header_h = line_height(heading_font) + t.px(6)
+        header_h = self.lane_heading_height
         card_room = area.height() - header_h - self.heading_gap
         lanes = []
         for (perspective, metric_groups), columns in zip(groups, allocation, strict=True):
@@ -372,7 +370,10 @@ class ScoreboardScreen(Screen):
                     columns=columns,
                     items=items,
                     header_height=header_h,
-                    make_header=self._header_maker(perspective),
+                    make_header=self.lane_heading(
+                        perspective_label(perspective),
+                        th.PERSPECTIVE_COLORS.get(perspective, th.OTHER_PERSPECTIVE_COLOR),
+                    ),
                 )
             )
         return self.place_lanes(area, lanes, gap)
@@ -395,17 +396,3 @@ class ScoreboardScreen(Screen):
                 card.deleteLater()
                 cards[index] = MetricCard(card.group, self.theme, width, room, trend=None)
         return cards
-
-    def _header_maker(self, perspective: str) -> Callable[[QWidget, QRect], None]:
-        t = self.theme
-        color = th.PERSPECTIVE_COLORS.get(perspective, th.OTHER_PERSPECTIVE_COLOR)
-
-        def make(page: QWidget, rect: QRect) -> None:
-            font = t.font("heading")
-            label = plain_label(perspective_label(perspective), font, color, parent=page)
-            label.setGeometry(rect.x(), rect.y(), rect.width(), line_height(font))
-            Panel(color, radius=t.px(3), parent=page).setGeometry(
-                rect.x(), rect.bottom() - t.px(6) + 1, rect.width(), t.px(6)
-            )
-
-        return make

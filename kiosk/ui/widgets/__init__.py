@@ -13,6 +13,7 @@ from kiosk.ui.widgets.flow import (
     flow_lines,
     pack_columns,
     place_chunks,
+    rows_per_page,
 )
 from kiosk.ui.widgets.painted import FadeOverlay, Panel, ProgressBar
 from kiosk.ui.widgets.screen import Lane, Screen, fill_background
@@ -21,7 +22,6 @@ from kiosk.ui.widgets.text import (
     clean_text,
     line_height,
     plain_label,
-    text_height,
     text_width,
     wrap_text,
 )
@@ -46,7 +46,7 @@ __all__ = [
     "pack_columns",
     "place_chunks",
     "plain_label",
-    "text_height",
+    "rows_per_page",
     "text_width",
     "wrap_text",
 ]

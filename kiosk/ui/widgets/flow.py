@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
-from kiosk.ui.widgets.text import FitLabel, line_height, plain_label, text_width
+from kiosk.ui.widgets.text import line_height, plain_label, text_width
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,9 @@ def flow_height(chunks: Sequence[Chunk], width: int, gap: int) -> int:
 
 def place_chunks(
     parent: QWidget, chunks: Sequence[Chunk], x: int, y: int, width: int, gap: int
-) -> tuple[int, list[FitLabel]]:
+) -> int:
     """Make one label per chunk, baselines aligned, wrapping between chunks; returns the height
-    used and the labels."""
-    labels: list[FitLabel] = []
+    used."""
     top = y
     for line in flow_lines(chunks, width, gap):
         metrics = [QFontMetricsF(c.font) for c in line]
@@ -72,10 +71,9 @@ def place_chunks(
             # Baselines aligned: each label's top sits its own ascent above the line's.
             offset = math.floor(ascent - m.ascent())
             label.setGeometry(left, top + offset, max(1, advance), line_height(chunk.font))
-            labels.append(label)
             left += advance + gap
         top += math.ceil(ascent + descent)
-    return top - y, labels
+    return top - y
 
 
 def pack_columns(
@@ -184,3 +182,15 @@ def columns_for(
 
 def column_width(width: int, columns: int, gap: int) -> int:
     return max(1, (width - (columns - 1) * gap) // max(1, columns))
+
+
+def rows_per_page(room: int, row: int, gap: int, count: int, pager: int) -> int:
+    """How many rows `row` pixels tall, `gap` apart, a page of height `room` lists.
+
+    When the `count` rows do not fit one page, `pager` pixels of each page go to the page
+    buttons.
+    """
+    per_page = max(1, (room + gap) // (row + gap))
+    if count > per_page:
+        per_page = max(1, (room - pager + gap) // (row + gap))
+    return per_page

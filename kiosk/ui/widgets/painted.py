@@ -29,10 +29,6 @@ class Panel(QWidget):
         self._border_color = QColor(border_color) if border_color else None
         self._border_width = border_width
 
-    @property
-    def band_width(self) -> int:
-        return self._band_width if self._band_color is not None else 0
-
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

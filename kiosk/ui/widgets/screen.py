@@ -1,8 +1,9 @@
 """The base of every screen: pages of content that fit the screen exactly.
 
-A screen builds all its pages whenever its data, theme or size changes (not on every page
-turn), and shows one at a time. Pages are planned with real font metrics before anything is
-placed, so content that does not fit goes to the next page: type never shrinks.
+A screen builds all its pages when they are next needed after its data, theme or size
+changed (not on every page turn), and shows one at a time. Pages are planned with real font
+metrics before anything is placed, so content that does not fit goes to the next page: type
+never shrinks.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import QWidget
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.flow import column_width, columns_for, pack_columns
+from kiosk.ui.widgets.painted import Panel
 from kiosk.ui.widgets.text import line_height, plain_label
 from kiosk.views import BoardSnapshot, Freshness
 
 _NO_FRESHNESS = Freshness(None, False)
+_HEADING_RULE = 6  # the bar under a lane heading, in 1080p pixels
 
 
 def fill_background(widget: QWidget, color: str) -> None:
@@ -43,7 +46,6 @@ class Lane:
     items: list[tuple[QWidget, int]]
     header_height: int = 0
     make_header: Callable[[QWidget, QRect], None] | None = None
-    keep_with_next: list[bool] | None = None
     # Filled in by Screen.place_lanes:
     plan: list[list[list[int]]] = field(default_factory=list)
 
@@ -91,9 +93,9 @@ class Screen(QWidget):
         raise NotImplementedError
 
     def set_theme(self, theme: Theme) -> None:
-        if theme != self._theme:
-            self._theme = theme
-            self._rebuild()
+        # No build here: the theme is part of `_key()`, so the pages are rebuilt when they are
+        # next needed (`page_count()`, `show_page()`, a resize), once, at the new size too.
+        self._theme = theme
 
     def content_key(self, snapshot: BoardSnapshot) -> object:
         """The part of a snapshot this screen shows; rebuilt only when it changes.
@@ -147,6 +149,26 @@ class Screen(QWidget):
         """Space between a lane's heading and its first item."""
         return self._theme.px(10)
 
+    @property
+    def lane_heading_height(self) -> int:
+        """The height of a `lane_heading()`: one line of the heading font and its bar."""
+        return line_height(self._theme.font("heading")) + self._theme.px(_HEADING_RULE)
+
+    def lane_heading(self, text: str, color: str) -> Callable[[QWidget, QRect], None]:
+        """A `Lane.make_header`: `text` in the heading font over a bar, both in `color`."""
+        t = self._theme
+
+        def make(page: QWidget, rect: QRect) -> None:
+            font = t.font("heading")
+            label = plain_label(text, font, color, parent=page)
+            label.setGeometry(rect.x(), rect.y(), rect.width(), line_height(font))
+            rule = t.px(_HEADING_RULE)
+            Panel(color, radius=t.px(3), parent=page).setGeometry(
+                rect.x(), rect.bottom() - rule + 1, rect.width(), rule
+            )
+
+        return make
+
     def page_text(self) -> str:
         """ "2 / 3" for the header while a screen has several pages, else ""."""
         count = self.page_count()
@@ -195,30 +217,26 @@ class Screen(QWidget):
 
     def place_lanes(self, area: QSize, lanes: Sequence[Lane], gap: int) -> list[QWidget]:
         """Lay lanes side by side (widths by their column counts) and page them together."""
-        total_columns = sum(lane.columns for lane in lanes)
-        column_w = max(1, (area.width() - (total_columns - 1) * gap) // max(1, total_columns))
-        for lane in lanes:
-            header_space = lane.header_height + (self.heading_gap if lane.header_height else 0)
+        column_w = column_width(area.width(), sum(lane.columns for lane in lanes), gap)
+        # Where each lane's items start: below its heading and the gap after it.
+        heading_gap = self.heading_gap
+        tops = [lane.header_height + heading_gap if lane.header_height else 0 for lane in lanes]
+        for lane, top in zip(lanes, tops, strict=True):
             lane.plan = pack_columns(
-                [h for _, h in lane.items],
-                lane.columns,
-                area.height() - header_space,
-                gap,
-                lane.keep_with_next,
+                [h for _, h in lane.items], lane.columns, area.height() - top, gap
             )
         page_total = max((len(lane.plan) for lane in lanes), default=1)
         pages: list[QWidget] = []
         for number in range(page_total):
             page = self.new_page()
             x = 0
-            for lane in lanes:
+            for lane, top in zip(lanes, tops, strict=True):
                 lane_w = lane.columns * column_w + (lane.columns - 1) * gap
-                header_space = lane.header_height + (self.heading_gap if lane.header_height else 0)
                 if lane.make_header is not None:
                     lane.make_header(page, QRect(x, 0, lane_w, lane.header_height))
                 if number < len(lane.plan):
                     for column, indices in enumerate(lane.plan[number]):
-                        y = header_space
+                        y = top
                         for index in indices:
                             widget, height = lane.items[index]
                             height = min(height, area.height() - y)
@@ -239,7 +257,9 @@ class Screen(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._rebuild()
+        # The size is part of `_key()`: a resize to the size already built (a hidden screen's
+        # pending resize, delivered when it is first shown) builds nothing.
+        self._ensure_built()
 
     def _ensure_built(self) -> None:
         if self._built_key != self._key():

@@ -143,11 +143,6 @@ def line_height(font: QFont) -> int:
     return math.ceil(QFontMetricsF(font).lineSpacing())
 
 
-def text_height(text: str, font: QFont, width: int, max_lines: int | None = None) -> int:
-    """The height `wrap_text` needs for `text` (at least one line)."""
-    return max(1, len(wrap_text(text, font, width, max_lines))) * line_height(font)
-
-
 def text_width(text: str, font: QFont) -> int:
     return QFontMetrics(font).horizontalAdvance(text)
 
@@ -194,10 +189,6 @@ class FitLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
-    @property
-    def max_lines(self) -> int:
-        return self._max_lines
-
     def set_full_text(self, text: str) -> None:
         text = clean_text(text)
         if text != self._full:
@@ -210,8 +201,8 @@ class FitLabel(QLabel):
         palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
         self.setPalette(palette)
 
-    def lines_for(self, width: int, max_lines: int | None = None) -> list[str]:
-        return wrap_text(self._full, self.font(), width, max_lines or self._max_lines)
+    def lines_for(self, width: int) -> list[str]:
+        return wrap_text(self._full, self.font(), width, self._max_lines)
 
     def fit_height(self, width: int) -> int:
         """The height this label needs at `width` (contents, no margins)."""
