@@ -233,6 +233,7 @@ def feeds_check(args: argparse.Namespace) -> int:
     """Validate a feed file or URL the way the kiosk would apply it; exit 1 on any error."""
     from sync.errors import FeedRejected, FetchError
     from sync.fetch import Fetcher, path_of_file_url
+    from sync.ingest import whole_feed_problem
     from sync.parse import parse_feed
     from sync.service import resolve_format
     from sync.spec import FeedSpec, FetchOptions
@@ -287,10 +288,9 @@ def feeds_check(args: argparse.Namespace) -> int:
     problems: list[str] = []
     if parsed.reject_count > len(parsed.rejects):
         problems.append(f"... and {parsed.reject_count - len(parsed.rejects)} more bad rows")
-    if parsed.row_count == 0 and spec.kind in ("catalog", "stores"):
-        problems.append(f"rejected: a {spec.kind} feed must have at least one data row")
-    elif parsed.row_count and good == 0:
-        problems.append("rejected: every data row is bad")
+    whole = whole_feed_problem(spec.kind, parsed)
+    if whole is not None:
+        problems.append(f"rejected: {whole}")
     for line in problems:
         print(f"{args.source}: {line}")
     ok = parsed.reject_count == 0 and not problems

@@ -83,16 +83,23 @@ def apply_feed(
     return ApplyResult(rows_applied=applied, rows_other_stores=other, region_changed=region_changed)
 
 
-def _check_not_all_bad(kind: FeedKind, parsed: RowSource) -> None:
+def whole_feed_problem(kind: FeedKind, parsed: RowSource) -> str | None:
+    """Why a read feed is rejected whole for its rows, or None: a `catalog` or `stores` feed
+    without data rows, or data rows that are all bad (PRODUCT.md, "Applying a feed")."""
     if parsed.row_count == 0:
         if kind in ("catalog", "stores"):
-            raise FeedRejected(
-                f"the {kind} feed has no data rows; refusing to replace the {kind} with nothing"
-            )
-        return
+            return f"the {kind} feed has no data rows; refusing to replace the {kind} with nothing"
+        return None
     if parsed.reject_count >= parsed.row_count:
+        return f"every one of the {parsed.row_count} data rows is bad"
+    return None
+
+
+def _check_not_all_bad(kind: FeedKind, parsed: RowSource) -> None:
+    problem = whole_feed_problem(kind, parsed)
+    if problem is not None:
         first = f"; first: {parsed.rejects[0]}" if parsed.rejects else ""
-        raise FeedRejected(f"every one of the {parsed.row_count} data rows is bad{first}")
+        raise FeedRejected(problem + first)
 
 
 def _rows(parsed: RowSource) -> Iterator[list[dict[str, Any]]]:

@@ -114,3 +114,30 @@ def test_feeds_check_over_http(tmp_path: Path, httpserver: HTTPServer) -> None:
     )
     assert result.returncode == 1
     assert "line 2, field start:" in result.stdout and "Monday" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "reason"),
+    [
+        (
+            "catalog",
+            "metric,label\n",
+            "the catalog feed has no data rows; refusing to replace the catalog with nothing",
+        ),
+        ("metrics", "store_id,date,metric,value\nS001,11/24/2026,sales,5\n", "every one of"),
+    ],
+)
+def test_feeds_check_rejects_a_whole_feed_as_the_kiosk_would(
+    tmp_path: Path, httpserver: HTTPServer, kind: str, body: str, reason: str
+) -> None:
+    """HQ checking a file reads the same verdict a kiosk's sync gives it."""
+    feed = tmp_path / "feed.csv"
+    feed.write_text(body)
+    checked = kiosk("feeds", "check", str(feed), "--kind", kind, cwd=tmp_path)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert f"feed.csv: rejected: {reason}" in checked.stdout
+    httpserver.expect_request("/feed.csv").respond_with_data(body, content_type="text/csv")
+    cfg = config(tmp_path, httpserver, (kind, kind, "/feed.csv"))
+    synced = kiosk("sync", "--once", "--config", str(cfg), cwd=tmp_path)
+    assert synced.returncode == 1, synced.stdout + synced.stderr
+    assert f"{kind}: error, rejected: {reason}" in synced.stdout
