@@ -65,8 +65,11 @@ class StoreConfig:
         return ZoneInfo(self.timezone)
 
     def today(self, now: dt.datetime | None = None) -> dt.date:
-        """The store's calendar date at `now` (default: the current time)."""
+        """The store's calendar date at `now` (default: the current time); `now` must be aware:
+        a naive time would silently be read in the machine's zone."""
         moment = now if now is not None else dt.datetime.now(dt.UTC)
+        if moment.tzinfo is None:
+            raise ValueError("StoreConfig.today needs an aware datetime")
         return moment.astimezone(self.tz).date()
 
 

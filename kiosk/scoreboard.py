@@ -3,7 +3,7 @@
 This is the one code path behind both the scoreboard screen and `kiosk scoreboard --json`, so
 it follows PRODUCT.md to the letter. It is split in two:
 
-- pure maths (`compute_entry`, `merge_sources`): one metric over one period from plain values,
+- pure maths (`compute_entry`): one metric over one period from plain values,
   unit-testable without a database;
 - a query layer (`load_store_data`, `build_scoreboard`) that reads one store's catalog, targets
   and daily values in three statements. It runs on the GUI thread, so it reads only the current
@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -82,15 +81,6 @@ class StoreData:
 
 
 # --- pure maths -------------------------------------------------------------------------
-
-
-def merge_sources(
-    hq: Mapping[dt.date, float], store: Mapping[dt.date, float]
-) -> dict[dt.date, DayValue]:
-    """One value per day: HQ's value wins over the manager's entry for the same day."""
-    merged = {day: DayValue(value, "store") for day, value in store.items()}
-    merged.update((day, DayValue(value, "hq")) for day, value in hq.items())
-    return merged
 
 
 def _dec(value: float) -> Decimal:
@@ -299,14 +289,6 @@ def entry_rows_on(
             )
         )
     return tuple(rows)
-
-
-def store_today(tz: ZoneInfo, now: dt.datetime | None = None) -> dt.date:
-    """The store's calendar date at `now` (default: the current time); `now` must be aware."""
-    moment = now if now is not None else dt.datetime.now(dt.UTC)
-    if moment.tzinfo is None:
-        raise ValueError("store_today needs an aware datetime")
-    return moment.astimezone(tz).date()
 
 
 # --- queries ----------------------------------------------------------------------------

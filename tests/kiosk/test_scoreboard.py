@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,6 @@ from kiosk.scoreboard import (
     build_scoreboard,
     compute_entry,
     load_store_data,
-    merge_sources,
-    store_today,
 )
 from tests.kiosk.factories import catalog, entries, insert, target, values
 
@@ -298,12 +297,13 @@ def test_actual_and_target_are_unrounded():
 # --- source -------------------------------------------------------------------------------
 
 
-def test_merge_sources_hq_wins():
-    merged = merge_sources({D(2024, 5, 13): 40}, {D(2024, 5, 13): 41, D(2024, 5, 14): 7})
-    assert merged == {
-        D(2024, 5, 13): DayValue(40, "hq"),
-        D(2024, 5, 14): DayValue(7, "store"),
-    }
+def merge_sources(
+    hq: Mapping[dt.date, float], store: Mapping[dt.date, float]
+) -> dict[dt.date, DayValue]:
+    """One value per day, as `load_day_values` reads them: HQ's value wins over the entry."""
+    merged = {day: DayValue(value, "store") for day, value in store.items()}
+    merged.update((day, DayValue(value, "hq")) for day, value in hq.items())
+    return merged
 
 
 def test_source_of_a_period():
@@ -340,13 +340,12 @@ CHICAGO = ZoneInfo("America/Chicago")
     ],
 )
 def test_store_date_at_local_midnight(now, expected):
-    assert store_today(CHICAGO, now) == expected
     assert StoreConfig("S001", "Downtown", "America/Chicago").today(now) == expected
 
 
 def test_store_today_rejects_a_naive_time():
     with pytest.raises(ValueError, match="aware"):
-        store_today(CHICAGO, dt.datetime(2024, 5, 15, 12))
+        StoreConfig("S001", "Downtown", "America/Chicago").today(dt.datetime(2024, 5, 15, 12))
 
 
 # --- from the database --------------------------------------------------------------------
