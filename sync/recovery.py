@@ -1,8 +1,8 @@
 """A database that cannot be used is moved aside and rebuilt, never a kiosk that will not start.
 
 `open_checked(path)` is what `sync.db.open_database` runs. On the quick path (an intact database at
-the newest schema) it costs two small reads; it reacts only when SQLite or Alembic says something
-is wrong:
+the newest schema) it costs a few small reads (the table list, the page count, the schema
+version; about 1 ms); it reacts only when SQLite or Alembic says something is wrong:
 
 - **corrupt**: SQLite reports `SQLITE_CORRUPT` or `SQLITE_NOTADB` ("database disk image is
   malformed", "file is not a database") while opening, reading the schema or migrating; or the file
