@@ -188,9 +188,9 @@ def load_demo_snapshot(config_path: Path) -> tuple[Any, Any]:
     """(config, BoardSnapshot) of the synced demo kiosk at `config_path`, for today."""
     import datetime as dt
 
+    from kiosk.board.snapshot import load_snapshot
     from kiosk.config import load_config
-    from kiosk.snapshot import load_snapshot
-    from sync.db import open_database
+    from sync.store.db import open_database
 
     config = load_config(config_path)
     db = open_database(config.database_path)

@@ -2,16 +2,16 @@
 
 HQ: nginx from the distribution's packages on 127.0.0.1 (bench/_nginx.py: ETag and
 Last-Modified on, gzip on for CSV and JSON), serving feeds in the demo's formats
-(kiosk/demo.py) sized like a 1,000-store HQ:
+(kiosk/demo/feeds.py) sized like a 1,000-store HQ:
 
 - `stores.csv` (all 1,000 stores, 50 regions of 20), `catalog.csv` (20 metrics) and
-  `messages.json` (kiosk/demo.py `messages_json`): one file for the whole fleet;
+  `messages.json` (kiosk/demo/feeds.py `messages_json`): one file for the whole fleet;
 - `metrics/R01.csv` ...: one file per region, 20 stores x 60 days x 20 metrics = 24,000 rows.
   Per region because a kiosk keeps its own rows and its region's (the leaderboard needs them):
   one file per store would starve the leaderboard, and one fleet-wide file (1.2 million rows)
   would make every kiosk download 50 times what it keeps;
 - `targets/R01.csv`: the region's day, week and month targets;
-- `comments/S0001.csv`: one per store (kiosk/demo.py `comments_csv`), comments are per store.
+- `comments/S0001.csv`: one per store (kiosk/demo/feeds.py `comments_csv`), comments are per store.
 
 Fleet: each simulated kiosk polls its six feeds with the intervals of the repository's
 config.toml and the scheduler's jitter (kiosk/scheduling.py), with a random phase, sending the
@@ -114,7 +114,7 @@ class Hq:
 
     def write_all(self) -> None:
         from kiosk.config import StoreConfig
-        from kiosk.demo import comments_csv, messages_json
+        from kiosk.demo.feeds import comments_csv, messages_json
 
         for sub in ("metrics", "targets", "comments"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
@@ -233,7 +233,7 @@ def _poll_store(
     validators: Validators,
     conditional: bool,
 ) -> tuple[Counter[int], Validators]:
-    from sync.fetch import ACCEPT, ACCEPT_ENCODING
+    from sync.fetch.fetcher import ACCEPT, ACCEPT_ENCODING
 
     session = _session()
     paths = feed_paths(i)

@@ -80,7 +80,7 @@ def write_feeds(folder: Path, days: int) -> tuple[Path, Path, int]:
 
 def kiosk_ddl(folder: Path) -> Path:
     """The kiosk's CREATE TABLE of metric_values, read from a freshly migrated database."""
-    from sync.db import open_database
+    from sync.store.db import open_database
 
     db_path = folder / "schema.db"
     db = open_database(db_path)

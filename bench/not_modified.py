@@ -1,7 +1,7 @@
 """Not modified: what a poll of an unchanged feed costs (issue 6 item 4, issue 3 item 5).
 
 In-process, on a kiosk database on the real disk: `SyncService.pull(spec)` of the demo metrics
-feed (kiosk/demo.py) after a first pull applied it,
+feed (kiosk/demo/feeds.py) after a first pull applied it,
 (a) from a local file whose size and mtime did not change, and
 (b) over HTTP from nginx on 127.0.0.1 (bench/_nginx.py), which answers 304 to the validators
     the first pull stored.
@@ -62,11 +62,11 @@ def _disk_writes() -> int:
 def run(quick: bool) -> list[Result]:
     import requests
 
-    from kiosk.demo import metrics_csv
-    from sync.db import open_database
-    from sync.fetch import ACCEPT, ACCEPT_ENCODING
+    from kiosk.demo.feeds import metrics_csv
+    from sync.fetch.fetcher import ACCEPT, ACCEPT_ENCODING
     from sync.service import SyncService
     from sync.spec import FeedSpec
+    from sync.store.db import open_database
 
     n = 40 if quick else 300
     work = scratch_dir("not-modified")

@@ -1,6 +1,6 @@
 """Query: the scoreboard model for one date on a big region (issue 6 item 5).
 
-Data: a database in the kiosk's own schema (migrated by sync.db.open_database) holding what a
+Data: a database in the kiosk's own schema (migrated by sync.store.db.open_database) holding what a
 kiosk in a 200-store region keeps after three years: 30 catalog metrics (sum / mean / last, up
 and down), daily values for all 200 stores x 30 metrics x 1,096 days (6.6 million rows),
 targets per store (every month for all metrics, every week for 20, the last 120 days for 10),
@@ -63,7 +63,7 @@ def _value_rows(
 
 
 def build_database(path: Path, sizes: dict[str, int]) -> None:
-    from sync.db import open_database
+    from sync.store.db import open_database
 
     for old in path.parent.glob(path.name + "*"):
         old.unlink()
@@ -195,10 +195,10 @@ def _ms(t: Timing) -> float:
 
 
 def run(quick: bool) -> list[Result]:
-    from kiosk.leaderboard import build_leaderboard
-    from kiosk.scoreboard import build_scoreboard
-    from kiosk.snapshot import load_snapshot
-    from sync.db import open_database
+    from kiosk.board.leaderboard import build_leaderboard
+    from kiosk.board.scoreboard import build_scoreboard
+    from kiosk.board.snapshot import load_snapshot
+    from sync.store.db import open_database
 
     path, sizes = database(quick)
     # Work on a copy: the kiosk's connection may write (WAL files) and the cached one stays clean.

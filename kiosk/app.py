@@ -22,22 +22,20 @@ from typing import Any
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
-from kiosk.celebrations import CelebrationDetector, record_celebrated
+from kiosk.board.celebrations import CelebrationDetector, record_celebrated
+from kiosk.board.model import BoardSnapshot, GoalPeriod
+from kiosk.board.snapshot import load_snapshot
 from kiosk.config import Config
-from kiosk.snapshot import load_snapshot
-from kiosk.views import BoardSnapshot, GoalPeriod
-from sync.db import Database, open_database
+from kiosk.demo.hooks import add_goal_job, prepare_demo
+from sync.clock import utc_now
 from sync.service import PullReport, SyncService
-from sync.writer import Writer
+from sync.store.db import Database, open_database
+from sync.store.writer import Writer
 
 log = logging.getLogger(__name__)
 
 Now = Callable[[], dt.datetime]
 RecordGoals = Callable[[tuple[GoalPeriod, ...]], object]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class SyncBridge(QObject):
@@ -235,69 +233,6 @@ def _install_signal_handlers(app: QApplication) -> QSocketNotifier:
     return notifier
 
 
-def _add_demo_goal_job(
-    scheduler: Any, config: Config, service: SyncService, bridge: SyncBridge
-) -> None:
-    """About a minute after start, the demo's HQ publishes the number that meets the goal,
-    and the kiosk pulls it at once: a newcomer sees a celebration on the first run of a day
-    (later runs that day do not celebrate again: the goal is stored as celebrated)."""
-    from apscheduler.triggers.date import DateTrigger
-
-    from kiosk.demo import GOAL_MET_AFTER_SECONDS, write_demo_feeds
-
-    def goal_met() -> None:
-        assert config.demo_feeds_dir is not None
-        write_demo_feeds(config.demo_feeds_dir, config.store, config.store.today(), goal_met=True)
-        for spec in service.feeds:
-            if spec.kind == "metrics":
-                bridge.emit_report(service.pull(spec))
-
-    at = utc_now() + dt.timedelta(seconds=GOAL_MET_AFTER_SECONDS)
-    scheduler.add_job(goal_met, DateTrigger(run_date=at), id="demo-goal", misfire_grace_time=600)
-
-
-UPLOAD_JOB_ID = "hq-upload"
-UPLOAD_EVERY_SECONDS = 60
-
-
-def add_upload_job(scheduler: Any, config: Config, db: Database, writer: Writer) -> Any:
-    """With `[hq] upload_url`, deliver the outbox every minute; returns the uploader or None.
-
-    The outbox lives in the database, so what was not delivered before a restart or a day
-    offline is delivered by the first run that reaches HQ. Each item waits its own backoff.
-    """
-    if not config.hq.upload_url:
-        return None
-    from sync.upload import OutboxUploader
-
-    uploader = OutboxUploader(
-        db,
-        writer,
-        config.hq.upload_url,
-        config.hq.token,
-        timeout=config.hq.timeout_seconds,
-        retry_seconds=config.hq.retry_seconds,
-        max_retry_seconds=config.hq.max_retry_seconds,
-    )
-    scheduler.add_job(
-        uploader.deliver_due,
-        "interval",
-        seconds=UPLOAD_EVERY_SECONDS,
-        id=UPLOAD_JOB_ID,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=UPLOAD_EVERY_SECONDS * 5,
-    )
-    return uploader
-
-
-def upload_soon(scheduler: Any) -> None:
-    """Run the upload job now (after a manager save) instead of within the minute."""
-    job = scheduler.get_job(UPLOAD_JOB_ID)
-    if job is not None:
-        job.modify(next_run_time=dt.datetime.now(dt.UTC))
-
-
 def _install_quit_shortcut(window: Any, app: QApplication) -> None:
     """Ctrl+Alt+Q quits: for a technician with a keyboard, never reachable by touch."""
     from PySide6.QtGui import QKeySequence, QShortcut
@@ -309,7 +244,7 @@ def _install_quit_shortcut(window: Any, app: QApplication) -> None:
 
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
-    from kiosk.scheduling import build_scheduler
+    from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
     from kiosk.ui.render import ensure_app
     from kiosk.ui.window import KioskWindow
 
@@ -352,8 +287,6 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     # recorded, not celebrated. (The demo's feeds were written below its goal by dispatch.)
     controller.present(loader.load_now())
 
-    from kiosk.commands import prepare_demo
-
     # A new day: the day's demo feeds (with `[demo]`), then a pull of every feed.
     scheduler = build_scheduler(
         config,
@@ -362,8 +295,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         on_new_day=partial(prepare_demo, config),
         pull_on_new_day=True,
     )
-    if config.demo_feeds_dir is not None:
-        _add_demo_goal_job(scheduler, config, service, bridge)
+    add_goal_job(scheduler, config, service, bridge.emit_report)
     uploader = add_upload_job(scheduler, config, db, writer)
     if uploader is not None:
         manager.data_changed.connect(lambda: upload_soon(scheduler))
@@ -371,7 +303,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     _install_quit_shortcut(window, app)
     # systemd (deploy/kiosk.service): READY=1 after the first paint, WATCHDOG=1 from this
     # (the GUI) thread, so a frozen event loop gets the kiosk restarted. A no-op elsewhere.
-    from kiosk.watchdog import install_systemd_watchdog
+    from kiosk.systemd import install_systemd_watchdog
 
     watchdog = install_systemd_watchdog(
         window, app, status=f"showing the board of store {config.store.id}"

@@ -1,7 +1,7 @@
 """The `kiosk` command line: argument parsing and dispatch.
 
 Commands import what they need lazily, so `kiosk status` never pays for Qt and `kiosk
-screenshot` never pays for the scheduler. Exit codes follow PRODUCT.md: 2 for a bad config or a
+screenshot` never pays for the scheduler. Exit codes follow docs/cli.md: 2 for a bad config or a
 bad argument, with one line per problem on stderr.
 """
 
@@ -17,17 +17,13 @@ from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.config import ALL_SCREENS, ConfigError
+from kiosk.exits import EXIT_OK, EXIT_USAGE, UsageError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # ASCII digits only: `\d` would also take fullwidth or Arabic-Indic digits.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SIZE = re.compile(r"([0-9]{2,5})x([0-9]{2,5})")
 MIN_SIDE, MAX_SIDE = 64, 8192
 DEFAULT_SIZE = "1920x1080"
-
-
-class UsageError(Exception):
-    """A bad argument: printed as one line, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,7 +40,7 @@ def parse_date(value: str) -> dt.date:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a real date") from None
-    from sync.fields import MAX_DATE, MIN_DATE
+    from sync.parse.fields import MAX_DATE, MIN_DATE
 
     if not MIN_DATE <= day <= MAX_DATE:  # the feeds' own bounds; week maths near date.max fail
         raise argparse.ArgumentTypeError(

@@ -44,6 +44,7 @@ DEFAULT_SCREEN_SECONDS: dict[str, float] = {
     "leaderboard": 12,
 }
 CONFIG_ENV = "KIOSK_CONFIG"
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 class ConfigError(Exception):
@@ -187,6 +188,14 @@ def default_config_path(explicit: str | None) -> Path:
     return Path("config.toml")
 
 
+def parse_hhmm(text: str) -> dt.time:
+    """ "07:30" -> time(7, 30); ValueError for anything else (24-hour clock, two digits)."""
+    match = _HHMM.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"{text!r} is not a time of day as HH:MM (e.g. 07:00 or 22:30)")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
 # --- the validator ------------------------------------------------------------------------
 
 
@@ -283,8 +292,6 @@ class _Section:
         value = self.string(key, None)
         if value is None:
             return None
-        from kiosk.display_schedule import parse_hhmm
-
         try:
             return parse_hhmm(value)
         except ValueError:

@@ -3,7 +3,7 @@
 APScheduler's `BackgroundScheduler` runs jobs on its own pool threads; results reach the GUI
 through a callback (the app passes a bridge QObject's signal). We avoid `QtScheduler`: with
 APScheduler 3.11 on PySide6 each `add_job` after `start()` leaves one more wake-up timer loop
-running (see STYLE.md).
+running.
 
 Every job: `max_instances=1` (never two pulls of one feed at once), `coalesce=True` (after a
 sleep, one pull, not a burst), a misfire grace of half the interval (the default of 1 s silently
@@ -27,11 +27,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from kiosk.config import Config
+from kiosk.demo.hooks import prepare_demo
 from kiosk.triggers import JumpSafeIntervalTrigger, StoreMidnightTrigger
 from sync.spec import FeedSpec
+from sync.upload import OutboxUploader
 
 if TYPE_CHECKING:
     from sync.service import PullReport, SyncService
+    from sync.store.db import Database
+    from sync.store.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +143,6 @@ def run_headless(config: Config, service: SyncService) -> int:
     def report(pull: PullReport) -> None:
         print(pull.line(), flush=True)
 
-    from kiosk.commands import prepare_demo
-
     scheduler = build_scheduler(config, service, report, on_new_day=partial(prepare_demo, config))
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     scheduler.start()
@@ -152,3 +154,45 @@ def run_headless(config: Config, service: SyncService) -> int:
     finally:
         scheduler.shutdown(wait=True)
     return 0
+
+
+UPLOAD_JOB_ID = "hq-upload"
+UPLOAD_EVERY_SECONDS = 60
+
+
+def add_upload_job(
+    scheduler: BackgroundScheduler, config: Config, db: Database, writer: Writer
+) -> OutboxUploader | None:
+    """With `[hq] upload_url`, deliver the outbox every minute; returns the uploader or None.
+
+    The outbox lives in the database, so what was not delivered before a restart or a day
+    offline is delivered by the first run that reaches HQ. Each item waits its own backoff.
+    """
+    if not config.hq.upload_url:
+        return None
+    uploader = OutboxUploader(
+        db,
+        writer,
+        config.hq.upload_url,
+        config.hq.token,
+        timeout=config.hq.timeout_seconds,
+        retry_seconds=config.hq.retry_seconds,
+        max_retry_seconds=config.hq.max_retry_seconds,
+    )
+    scheduler.add_job(
+        uploader.deliver_due,
+        "interval",
+        seconds=UPLOAD_EVERY_SECONDS,
+        id=UPLOAD_JOB_ID,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=UPLOAD_EVERY_SECONDS * 5,
+    )
+    return uploader
+
+
+def upload_soon(scheduler: BackgroundScheduler) -> None:
+    """Run the upload job now (after a manager save) instead of within the minute."""
+    job = scheduler.get_job(UPLOAD_JOB_ID)
+    if job is not None:
+        job.modify(next_run_time=dt.datetime.now(dt.UTC))

@@ -19,8 +19,8 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from sync.errors import FeedRejected, Reject
-from sync.models import CatalogMetric, Comment, FeedState, Message, MetricValue, Store, Target
 from sync.spec import FeedKind
+from sync.store.models import CatalogMetric, Comment, FeedState, Message, MetricValue, Store, Target
 
 BATCH_ROWS = 5000
 # The tables whose rows belong to one store; pruned when a store leaves the region.
@@ -28,7 +28,7 @@ _PER_STORE_TABLES = (MetricValue, Target, Comment)
 
 
 class RowSource(Protocol):
-    """What ingest needs from a parsed feed (sync.parse.ParsedFeed)."""
+    """What ingest needs from a parsed feed (sync.parse.feed.ParsedFeed)."""
 
     row_count: int
     reject_count: int

@@ -21,17 +21,17 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from sync.db import Database
 from sync.errors import FeedRejected, FetchError, Reject
-from sync.fetch import Fetched, Fetcher, Validators
+from sync.fetch.fetcher import Fetched, Fetcher, Validators
+from sync.fetch.signature import SignatureError, check_feed
 from sync.ingest import ApplyResult, apply_feed
-from sync.models import FeedState, SyncRun
-from sync.parse import ParsedFeed, parse_feed
-from sync.recovery import describe_db_error
-from sync.signature import SignatureError, check_feed
+from sync.parse.feed import ParsedFeed, parse_feed
 from sync.spec import FIRST_KINDS, MAX_REJECTS_KEPT, FeedFormat, FeedSpec
 from sync.status import state_is_for
-from sync.writer import Writer
+from sync.store.db import Database
+from sync.store.models import FeedState, SyncRun
+from sync.store.recovery import describe_db_error
+from sync.store.writer import Writer
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync.models import FeedState
 from sync.spec import FeedSpec
+from sync.store.models import FeedState
 
 _SECRET_QUERY = re.compile(
     r"(?i)((?:^|&)(?:[^=&]*(?:token|key|sig|signature|secret|password|pass)"

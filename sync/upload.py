@@ -43,12 +43,13 @@ import requests
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from sync import http_fetch
-from sync.db import Database
-from sync.models import Outbox
-from sync.writer import Writer
+from sync.clock import utc_now
+from sync.fetch import http_fetch
+from sync.store.db import Database
+from sync.store.models import Outbox
+from sync.store.writer import Writer
 
-log = logging.getLogger("sync.upload")
+log = logging.getLogger(__name__)
 
 KIND_ENTRY = "entry"
 KIND_SHOUTOUT = "shoutout"
@@ -60,10 +61,6 @@ BATCH_LIMIT = 200  # items per run; the rest go next run (keeps one run short af
 JITTER = 0.1  # +/- 10 % on each backoff
 # Statuses that say "HQ as a whole cannot take anything now": stop the run.
 _STOP_STATUSES = frozenset({401, 403, 407, 408, 429})
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def iso(moment: dt.datetime) -> str:

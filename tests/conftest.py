@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.db import Database, open_database
+from sync.store.db import Database, open_database
 
 
 @pytest.fixture

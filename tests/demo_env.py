@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import Config, load_config
-from kiosk.demo import write_demo_feeds
-from sync.db import Database, open_database
+from kiosk.demo.feeds import write_demo_feeds
 from sync.service import SyncService
+from sync.store.db import Database, open_database
 
 DEMO_DAY = dt.date(2026, 11, 24)  # a Tuesday
 # 15:00 in Chicago on DEMO_DAY.

@@ -1,6 +1,6 @@
 """The Qt Widgets front end: theme, fonts, widgets, header, screens, window and offscreen render.
 
-Widgets only paint what the frozen view dataclasses (`kiosk.views`) hold; the rotation, the
+Widgets only paint what the frozen view dataclasses (`kiosk.board.model`) hold; the rotation, the
 formatting and the scoreboard maths live in plain Python modules.
 
 Importing this package applies `guard_none_refcount()` (see there): PySide6 6.12.0 on

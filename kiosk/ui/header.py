@@ -17,11 +17,11 @@ from PySide6.QtCore import QRect, Qt, QTimer, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
-from kiosk.formatting import format_date, format_day_time, format_time
+from kiosk.board.formatting import format_date, format_day_time, format_time
+from kiosk.board.model import BoardSnapshot, Freshness
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FitLabel, Panel, fill_background, line_height, plain_label, text_width
-from kiosk.views import BoardSnapshot, Freshness
 
 # Fire this long after the minute turns, so a timer that is a few ms early still lands in the
 # new minute.

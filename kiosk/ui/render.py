@@ -14,13 +14,13 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.board.model import BoardSnapshot
 from kiosk.ui import theme as th
 from kiosk.ui.fonts import FAMILY, load_fonts
 from kiosk.ui.header import Header, local_now
 from kiosk.ui.screens import create_screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import Screen, fill_background
-from kiosk.views import BoardSnapshot
 
 
 def ensure_app(*, offscreen: bool = False, keyboard: bool = False) -> QApplication:

@@ -19,8 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Slot
 
+from kiosk.board.display_schedule import DailyWindow
 from kiosk.config import CelebrationConfig
-from kiosk.display_schedule import DailyWindow
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from kiosk.board.model import Trend
 from kiosk.ui import theme as th
-from kiosk.views import Trend
 
 
 def value_range(trend: Trend) -> tuple[float, float]:

@@ -36,10 +36,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
+from kiosk.board.display_schedule import BurnInShift, DailyWindow, DisplaySchedule
+from kiosk.board.formatting import format_time
+from kiosk.board.model import BoardSnapshot, MetricEntry
+from kiosk.board.rotation import Rotator
 from kiosk.config import ALL_SCREENS, CelebrationConfig, DisplayConfig, ScreenSlot
-from kiosk.display_schedule import BurnInShift, DailyWindow, DisplaySchedule
-from kiosk.formatting import format_time
-from kiosk.rotation import Rotator
 from kiosk.ui import theme as th
 from kiosk.ui.confetti import ConfettiOverlay
 from kiosk.ui.header import Header, local_now, ms_to_next_minute
@@ -47,7 +48,6 @@ from kiosk.ui.off_cover import OffCover
 from kiosk.ui.screens import CelebrationScreen, EntryScreen, create_screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FadeOverlay, Screen, fill_background
-from kiosk.views import BoardSnapshot, MetricEntry
 
 log = logging.getLogger(__name__)
 

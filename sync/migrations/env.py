@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the connection `sync.db.upgrade` passes in."""
+"""Alembic environment: runs on the connection `sync.store.db.upgrade` passes in."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from sync.models import Base
+from sync.store.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

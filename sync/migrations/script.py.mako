@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import sync.models
+import sync.store.models
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

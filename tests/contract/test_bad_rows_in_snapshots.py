@@ -7,8 +7,8 @@ feed still go."""
 
 from __future__ import annotations
 
-from sync.db import open_database
 from sync.ingest import kept_stores
+from sync.store.db import open_database
 from tests.contract.helpers import Store, config_text
 
 STORES = "store_id,name,region\nYVR-1,Robson,West\nYVR-2,Kits,West\nYYZ-1,Queen,East\n"

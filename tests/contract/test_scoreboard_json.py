@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.entries import save_entry
-from sync.db import open_database
+from kiosk.manager.entries import save_entry
+from sync.store.db import open_database
 from tests.contract.helpers import Store, config_text, entries
 
 CATALOG = """Metric;Label;Unit;Perspective;Direction;Aggregate;Decimals;Entry

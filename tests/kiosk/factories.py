@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sync.db import Database
-from sync.models import (
+from sync.store.db import Database
+from sync.store.models import (
     Base,
     CatalogMetric,
     Comment,

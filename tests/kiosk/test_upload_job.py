@@ -12,10 +12,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from kiosk.app import UPLOAD_JOB_ID, add_upload_job, upload_soon
 from kiosk.config import HqUploadConfig
+from kiosk.scheduling import UPLOAD_JOB_ID, add_upload_job, upload_soon
+from sync.store.writer import Writer
 from sync.upload import enqueue
-from sync.writer import Writer
 from tests.demo_env import demo_env
 
 

@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sync.db import open_database
 from sync.service import SyncService
 from sync.spec import FeedKind, FeedSpec
+from sync.store.db import open_database
 
 MB = 1 << 20
 H = b"store_id,date,metric,value\n"

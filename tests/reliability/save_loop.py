@@ -6,7 +6,7 @@ prints `KEY METRIC DAY VALUE` for each save only after its transaction committed
 it at a random moment and checks that every printed save is in the database, whole. OFFSET makes
 each run's values new (saving the value already there changes nothing).
 
-It uses `kiosk.entries.save_entry` (the code the entry screen uses). Without that module (an
+It uses `kiosk.manager.entries.save_entry` (the code the entry screen uses). Without that module (an
 older tree) it writes the same three rows itself in one transaction.
 """
 
@@ -17,8 +17,8 @@ import json
 import sys
 import uuid
 
-from sync.db import open_database
-from sync.writer import Writer
+from sync.store.db import open_database
+from sync.store.writer import Writer
 
 STORE = "S001"
 METRICS = ("sales", "training")
@@ -27,7 +27,7 @@ DAYS = 200
 
 
 def _simulated_save(session, metric: str, day: dt.date, value: float, now: dt.datetime) -> str:
-    from sync.models import EntryAudit, ManagerEntry, Outbox
+    from sync.store.models import EntryAudit, ManagerEntry, Outbox
 
     current = session.get(ManagerEntry, (STORE, metric, day))
     previous = None if current is None else current.value
@@ -59,7 +59,7 @@ def _simulated_save(session, metric: str, day: dt.date, value: float, now: dt.da
 
 def main(path: str, offset: int) -> None:
     try:
-        from kiosk.entries import SavedEntry, save_entry
+        from kiosk.manager.entries import SavedEntry, save_entry
     except ImportError:  # pragma: no cover - before the entry backend existed
         save_entry = None  # type: ignore[assignment]
 

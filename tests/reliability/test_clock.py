@@ -27,13 +27,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from kiosk.periods import elapsed_days
+from kiosk.board.periods import elapsed_days
+from kiosk.board.scoreboard import build_scoreboard
+from kiosk.board.snapshot import load_messages
 from kiosk.scheduling import build_scheduler
-from kiosk.scoreboard import build_scoreboard
-from kiosk.snapshot import load_messages
 from kiosk.triggers import JumpSafeIntervalTrigger, StoreMidnightTrigger
-from sync.db import Database
-from sync.models import Message, Target
+from sync.store.db import Database
+from sync.store.models import Message, Target
 from tests.demo_env import demo_env
 from tests.kiosk.factories import catalog, insert, values
 

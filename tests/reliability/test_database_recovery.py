@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from sync.db import HEAD_REVISION, open_database
-from sync.models import (
+from sync.store.db import open_database
+from sync.store.engine import HEAD_REVISION
+from sync.store.models import (
     Celebrated,
     EntryAudit,
     FeedState,
@@ -29,7 +30,7 @@ from sync.models import (
     PinAttempt,
     ShoutOut,
 )
-from sync.recovery import is_corruption, suspect_marker
+from sync.store.recovery import is_corruption, suspect_marker
 from tests.reliability.helpers import integrity, query
 
 NOW = dt.datetime(2026, 11, 24, 21, 0, tzinfo=dt.UTC)
@@ -113,7 +114,7 @@ def moved_aside(folder: Path, kind: str) -> list[Path]:
 
 def open_and_log(path: Path, caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="sync.db"):
+    with caplog.at_level(logging.INFO, logger="sync.store.db"):
         db = open_database(path)
         with db.read() as s:
             assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == (

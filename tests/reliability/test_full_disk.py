@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from sync.db import Database
-from sync.models import FeedState, MetricValue, SyncRun
 from sync.service import SyncService
 from sync.spec import FeedSpec
 from sync.status import feed_statuses
+from sync.store.db import Database
+from sync.store.models import FeedState, MetricValue, SyncRun
 from tests.reliability.helpers import integrity, kiosk, write_config
 
 OLD_ROWS = 500
@@ -148,7 +148,7 @@ def test_when_not_even_a_run_row_fits_the_status_row_still_says_full(
 
 def test_kiosk_status_prints_the_full_disk_line(tmp_path: Path) -> None:
     """What the technician reads: the error and the hint, on the feed's status line."""
-    from sync.db import open_database
+    from sync.store.db import open_database
 
     feed = tmp_path / "metrics.csv"
     config = write_config(tmp_path, [("metrics", "metrics", str(feed))])

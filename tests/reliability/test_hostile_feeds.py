@@ -25,21 +25,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from kiosk.periods import days_in_period, elapsed_days, period_end, period_start
-from sync.db import Database, open_database
+from kiosk.board.periods import days_in_period, elapsed_days, period_end, period_start
 from sync.errors import FeedRejected
-from sync.fields import (
+from sync.parse.feed import parse_feed
+from sync.parse.fields import (
     MAX_ABS_NUMBER,
     MAX_DATE,
     MIN_ABS_NUMBER,
     MIN_DATE,
     number_reader,
 )
-from sync.kinds import KIND_SCHEMAS, FieldSpec
-from sync.models import Comment, Message, MetricValue
-from sync.parse import parse_feed
+from sync.parse.kinds import KIND_SCHEMAS, FieldSpec
 from sync.service import SyncService
 from sync.spec import FEED_KINDS, FeedKind, FeedSpec
+from sync.store.db import Database, open_database
+from sync.store.models import Comment, Message, MetricValue
 from tests.reliability.helpers import REPO, integrity
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -19,11 +19,11 @@ import trustme
 from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 
-from sync.db import Database
-from sync.models import MetricValue
 from sync.service import PullReport, SyncService
 from sync.spec import FeedSpec, FetchOptions, HttpAuth
 from sync.status import feed_statuses
+from sync.store.db import Database
+from sync.store.models import MetricValue
 from tests.reliability.helpers import kiosk, write_config
 from tests.sync import servers
 from tests.sync.servers import RawServer

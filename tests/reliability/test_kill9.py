@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.db import open_database
-from sync.models import CatalogMetric
+from sync.store.db import open_database
+from sync.store.models import CatalogMetric
 from tests.reliability.helpers import REPO, integrity, kiosk, query, write_config
 
 ROWS = 200_000  # 2,000 days x 100 metrics of store S001: about 4.6 MB of CSV

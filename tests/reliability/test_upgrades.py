@@ -16,7 +16,8 @@ from typing import Any
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, types
 
-from sync.db import HEAD_REVISION, MIGRATIONS_DIR, make_engine, open_database, upgrade
+from sync.store.db import open_database
+from sync.store.engine import HEAD_REVISION, MIGRATIONS_DIR, make_engine, upgrade
 from tests.reliability.helpers import integrity
 
 ROWS_PER_TABLE = 5
@@ -34,7 +35,7 @@ def first_revision() -> str:
 
 
 def test_head_revision_constant_matches_the_migration_scripts() -> None:
-    # sync.db skips importing Alembic when the database is at HEAD_REVISION: a new migration
+    # sync.store.db skips importing Alembic when the database is at HEAD_REVISION: a new migration
     # that forgets to update it would never run.
     assert _scripts().get_heads() == [HEAD_REVISION]
 

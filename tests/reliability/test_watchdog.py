@@ -26,11 +26,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 
+from kiosk.board.snapshot import load_snapshot
 from kiosk.config import DisplayConfig
-from kiosk.snapshot import load_snapshot
+from kiosk.systemd import Notifier, SystemdWatchdog, watchdog_interval
 from kiosk.ui.render import ensure_app
 from kiosk.ui.window import KioskWindow
-from kiosk.watchdog import Notifier, SystemdWatchdog, watchdog_interval
 from tests.demo_env import DEMO_DAY, DEMO_NOW, demo_env
 
 REPO = Path(__file__).resolve().parents[2]

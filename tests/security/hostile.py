@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.ui.checks import all_overflow_problems
+from tests.kiosk.ui.checks import all_overflow_problems
 
 LONG_WORD = "W" * 10_000  # no space anywhere: must be elided or broken, never widen a box
 

@@ -23,11 +23,11 @@ from sqlalchemy import select
 from werkzeug import Request, Response
 
 from kiosk.config import ConfigError, load_config
-from sync import signature as sig
-from sync.db import Database
-from sync.models import FeedState, MetricValue, SyncRun
+from sync.fetch import signature as sig
 from sync.service import SyncService
 from sync.spec import FeedSignature, FeedSpec, FetchOptions
+from sync.store.db import Database
+from sync.store.models import FeedState, MetricValue, SyncRun
 
 SECRET = "k3Y-for-tests-0nly-7f9a2c"  # distinctive, so a leak is easy to spot
 OLD = b"store_id,date,metric,value\nS001,2026-11-24,sales,100\n"

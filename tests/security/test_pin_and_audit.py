@@ -6,7 +6,7 @@
 - The PIN's hash is not in the database, and no feed can reach it: feeds never write files,
   and every statement a pull of every kind runs touches feed tables only (traced in SQLite).
   The pin_attempts table holds times and outcomes, never digits.
-- The audit log cannot be edited: `kiosk.entries` offers no way to change or delete an audit
+- The audit log cannot be edited: `kiosk.manager.entries` offers no way to change or delete an audit
   row, no statement the app runs updates or deletes one, and a random walk of 600 taps
   over the whole manager area only ever appends to it.
 """
@@ -30,17 +30,20 @@ from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPlainTextEdit, QTextE
 from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 
-import kiosk.entries
-import kiosk.pin
+import kiosk.manager.entries
+import kiosk.manager.pin
+import sync.service
 from kiosk.config import ManagerConfig, load_config
-from kiosk.pin import PinStore, save_pin
-from sync.db import Database, open_database
-from sync.models import EntryAudit, PinAttempt
+from kiosk.manager.pin import PinStore, save_pin
 from sync.service import SyncService
+from sync.store.db import Database, open_database
+from sync.store.models import EntryAudit, PinAttempt
 from tests.demo_env import DEMO_NOW, demo_env
-from tests.ui.conftest import FakeClock
-from tests.ui.manager_kit import PIN as KIT_PIN
-from tests.ui.manager_kit import close_kit, make_kit
+from tests.kiosk.ui.conftest import FakeClock
+from tests.kiosk.ui.manager_kit import PIN as KIT_PIN
+from tests.kiosk.ui.manager_kit import close_kit, make_kit
+
+SYNC_DIR = Path(sync.service.__file__).parent
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 SECRET_PIN = "5868"
@@ -75,7 +78,7 @@ class Clock:
 def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     """A cheaper hash for the long brute-force runs: the lockout, not the hash, is under test
     (the parameters are stored in the PIN file, so verify uses what set_pin used)."""
-    monkeypatch.setattr(kiosk.pin, "SCRYPT_N", 2**8)
+    monkeypatch.setattr(kiosk.manager.pin, "SCRYPT_N", 2**8)
 
 
 @pytest.fixture
@@ -294,17 +297,12 @@ def test_no_feed_kind_writes_a_table_of_the_stores_own_data(tmp_path: Path) -> N
     env.db.dispose()
 
 
-# The modules a feed's bytes pass through, from the download to the database.
+# The modules a feed's bytes pass through, from the download to the database: every module of
+# the fetch and parse layers, and the ones that apply a pull.
 FEED_PATH = (
     "spec.py",
-    "fetch.py",
-    "http_fetch.py",
-    "signature.py",
-    "decode.py",
-    "records.py",
-    "fields.py",
-    "kinds.py",
-    "parse.py",
+    *(f"fetch/{p.name}" for p in sorted((SYNC_DIR / "fetch").glob("*.py"))),
+    *(f"parse/{p.name}" for p in sorted((SYNC_DIR / "parse").glob("*.py"))),
     "ingest.py",
     "service.py",
 )
@@ -314,7 +312,7 @@ def test_feeds_never_write_files() -> None:
     """The code a feed goes through writes no file (a feed cannot plant or replace the PIN
     file or its key): no `open(..., "w")`, `write_bytes`, `os.replace`, `shutil` and so on.
     Bodies go to an anonymous SpooledTemporaryFile; everything else goes to the database."""
-    root = Path(kiosk.pin.__file__).parents[1] / "sync"
+    root = SYNC_DIR
     path_writers = {"write_text", "write_bytes", "unlink", "rename", "touch", "mkdir", "chmod"}
     os_writers = {"replace", "rename", "remove", "unlink", "chmod", "makedirs", "mkdir", "link"}
     found = []
@@ -349,14 +347,14 @@ def test_feeds_never_write_files() -> None:
 def test_kiosk_entries_offers_no_way_to_change_an_audit_row() -> None:
     public = {
         name: member
-        for name, member in inspect.getmembers(kiosk.entries, inspect.isfunction)
-        if member.__module__ == "kiosk.entries" and not name.startswith("_")
+        for name, member in inspect.getmembers(kiosk.manager.entries, inspect.isfunction)
+        if member.__module__ == "kiosk.manager.entries" and not name.startswith("_")
     }
     assert "audit_trail" in public  # reading it is the only audit API
     for name in public:
         assert not re.search(r"(update|delete|edit|remove|clear|purge).*audit", name), name
         assert not re.search(r"audit.*(update|delete|edit|remove|clear|purge)", name), name
-    source = inspect.getsource(kiosk.entries)
+    source = inspect.getsource(kiosk.manager.entries)
     assert not re.search(r"(update|delete)\(\s*EntryAudit", source)
     assert not re.search(r"session\.delete\(", source)
     # Inserted in save_entry, read in audit_trail; nothing else touches the model.

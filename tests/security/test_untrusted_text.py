@@ -25,15 +25,7 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from kiosk.config import ALL_SCREENS, DisplayConfig
-from kiosk.entries import add_shoutout
-from kiosk.pin import save_pin
-from kiosk.snapshot import load_snapshot
-from kiosk.ui.manager import install_manager_area
-from kiosk.ui.render import ScreenView
-from kiosk.ui.widgets import clean_text
-from kiosk.ui.window import KioskWindow
-from kiosk.views import (
+from kiosk.board.model import (
     BoardSnapshot,
     Celebration,
     CommentView,
@@ -44,8 +36,18 @@ from kiosk.views import (
     Recognition,
     Scoreboard,
 )
-from sync.writer import Writer
+from kiosk.board.snapshot import load_snapshot
+from kiosk.config import ALL_SCREENS, DisplayConfig
+from kiosk.manager.entries import add_shoutout
+from kiosk.manager.pin import save_pin
+from kiosk.ui.manager import install_manager_area
+from kiosk.ui.render import ScreenView
+from kiosk.ui.widgets import clean_text
+from kiosk.ui.window import KioskWindow
+from sync.store.writer import Writer
 from tests.demo_env import DEMO_DAY, DEMO_NOW, demo_env
+from tests.kiosk.ui import snapshots
+from tests.kiosk.ui.manager_kit import PIN, WallClock
 from tests.security.hostile import (
     EVERYTHING,
     HOSTILE,
@@ -53,8 +55,6 @@ from tests.security.hostile import (
     format_problems,
     geometry_problems,
 )
-from tests.ui import snapshots
-from tests.ui.manager_kit import PIN, WallClock
 
 SIZES = (QSize(1280, 720), QSize(1920, 1080), QSize(3840, 2160))
 SIZE_IDS = ["720p", "1080p", "4k"]

@@ -34,20 +34,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-import kiosk.pin
+import kiosk.manager.pin
 from kiosk.app import KioskController, SnapshotLoader, SyncBridge, record_on_writer
+from kiosk.board.formatting import format_time
+from kiosk.board.model import BoardSnapshot
 from kiosk.config import DisplayConfig
-from kiosk.demo import metrics_csv
-from kiosk.formatting import format_time
-from kiosk.pin import save_pin
+from kiosk.demo.feeds import metrics_csv
+from kiosk.manager.pin import save_pin
 from kiosk.ui.manager import install_manager_area
 from kiosk.ui.render import ensure_app
 from kiosk.ui.window import KioskWindow
-from kiosk.views import BoardSnapshot
 from sync.service import SyncService
-from sync.writer import Writer
+from sync.store.writer import Writer
 from tests.demo_env import DEMO_DAY, DEMO_NOW, demo_env
-from tests.ui import census
+from tests.kiosk.ui import census
 
 pytestmark = pytest.mark.slow
 
@@ -154,7 +154,7 @@ def test_an_hour_of_accelerated_time(qtbot, qapp, tmp_path: Path, monkeypatch) -
     ensure_app()
     started_wall = time.monotonic()
     # The lockout is under test elsewhere; here the PIN check only has to be quick.
-    monkeypatch.setattr(kiosk.pin, "SCRYPT_N", 2**8)
+    monkeypatch.setattr(kiosk.manager.pin, "SCRYPT_N", 2**8)
     clocks = SimClocks()
     env = demo_env(tmp_path)
     config = env.config

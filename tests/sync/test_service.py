@@ -10,10 +10,18 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from werkzeug import Request, Response
 
-from sync.db import Database
-from sync.models import CatalogMetric, Comment, FeedState, Message, MetricValue, Store, SyncRun
 from sync.service import SyncService
 from sync.spec import FeedSpec, FetchOptions
+from sync.store.db import Database
+from sync.store.models import (
+    CatalogMetric,
+    Comment,
+    FeedState,
+    Message,
+    MetricValue,
+    Store,
+    SyncRun,
+)
 
 FAST = FetchOptions(connect_timeout_s=2, read_timeout_s=2, deadline_s=5, retries=0)
 

@@ -10,8 +10,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 
-from sync.db import Database
-from sync.models import (
+from sync.service import SyncService
+from sync.spec import FeedSpec, FetchOptions
+from sync.store.db import Database
+from sync.store.models import (
     CatalogMetric,
     Comment,
     FeedState,
@@ -20,8 +22,6 @@ from sync.models import (
     Store,
     Target,
 )
-from sync.service import SyncService
-from sync.spec import FeedSpec, FetchOptions
 from tests.sync.servers import (
     RawServer,
     drip_body,

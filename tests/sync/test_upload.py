@@ -16,10 +16,10 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from werkzeug import Request, Response
 
-from sync.db import Database, open_database
-from sync.models import Outbox
+from sync.store.db import Database, open_database
+from sync.store.models import Outbox
+from sync.store.writer import Writer
 from sync.upload import KIND_ENTRY, KIND_SHOUTOUT, OutboxUploader, enqueue, outbox_status
-from sync.writer import Writer
 
 T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 TOKEN = "s3cret-Upload-Token-42"

@@ -38,8 +38,10 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QTimer, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QResizeEvent, QTouchEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.board.formatting import format_value
+from kiosk.board.model import EntryRow
 from kiosk.config import Config
-from kiosk.entries import (
+from kiosk.manager.entries import (
     AuditRow,
     SavedEntry,
     ShoutOutRow,
@@ -53,8 +55,7 @@ from kiosk.entries import (
     validate_entry_value,
     validate_shoutout_text,
 )
-from kiosk.formatting import format_value
-from kiosk.pin import PinError, PinState, PinStore, VerifyResult
+from kiosk.manager.pin import PinError, PinState, PinStore, VerifyResult
 from kiosk.ui import theme as th
 from kiosk.ui.manager.common import ManagerPage, ManagerTab, Toast
 from kiosk.ui.manager.jobs import Jobs
@@ -63,9 +64,9 @@ from kiosk.ui.manager.pin_pad import NO_PIN_COMMAND, NO_PIN_TEXT, NO_PIN_TITLE, 
 from kiosk.ui.manager.shoutouts import ShoutOutEditor, ShoutOutsPage
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import fill_background
-from kiosk.views import EntryRow
-from sync.db import Database
-from sync.writer import Writer
+from sync.clock import utc_now
+from sync.store.db import Database
+from sync.store.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,6 @@ _RELEASES = frozenset({_T.MouseButtonRelease, _T.TouchEnd, _T.TouchCancel})
 _MOVES = frozenset({_T.MouseMove, _T.TouchUpdate})
 _OTHER_ACTIVITY = frozenset({_T.Wheel, _T.KeyPress, _T.InputMethod, _T.TabletPress})
 _ACTIVITY = _PRESSES | _RELEASES | _MOVES | _OTHER_ACTIVITY
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _event_position(event: QEvent) -> QPointF | None:

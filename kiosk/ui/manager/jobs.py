@@ -1,7 +1,7 @@
 """Work off the GUI thread, results back on it: the manager area's reads, PIN checks and saves.
 
 Reads and PIN checks run on one `manager-io` thread (WAL reads never wait for the writer;
-scrypt takes ~0.1 s); writes are futures of the single `sync.writer.Writer`. Either way the
+scrypt takes ~0.1 s); writes are futures of the single `sync.store.writer.Writer`. Either way the
 finished future is emitted through a signal of this QObject, which lives in the GUI thread,
 so Qt queues it there and the `@Slot` hands it to the callback given with the job (PySide6
 6.8+ has crashed on cross-thread signals into plain lambdas: the signal goes to a slot).

@@ -15,8 +15,15 @@ from decimal import Decimal
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from kiosk.entries import AuditRow
-from kiosk.formatting import CURRENCY_UNITS, GLUED_UNITS, format_date, format_time, format_value
+from kiosk.board.formatting import (
+    CURRENCY_UNITS,
+    GLUED_UNITS,
+    format_date,
+    format_time,
+    format_value,
+)
+from kiosk.board.model import EntryRow
+from kiosk.manager.entries import AuditRow
 from kiosk.ui import theme as th
 from kiosk.ui.manager.common import (
     AMBER,
@@ -31,7 +38,6 @@ from kiosk.ui.manager.common import (
 from kiosk.ui.screens.entry import source_word
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import Panel, line_height, plain_label
-from kiosk.views import EntryRow
 
 MAX_TYPED = 12  # digits and a point; a longer number is a stuck finger
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
-from kiosk.pin import MAX_PIN_LENGTH
+from kiosk.manager.pin import MAX_PIN_LENGTH
 from kiosk.ui import theme as th
 from kiosk.ui.fonts import make_font
 from kiosk.ui.manager.common import (

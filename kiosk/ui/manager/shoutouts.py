@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPalette, QShowEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from kiosk.entries import SHOUTOUT_MAX_CHARS, ShoutOutRow
-from kiosk.formatting import format_date
+from kiosk.board.formatting import format_date
+from kiosk.manager.entries import SHOUTOUT_MAX_CHARS, ShoutOutRow
 from kiosk.ui import theme as th
 from kiosk.ui.manager.common import GREEN, RED, ManagerPage, PadButton, word_font
 from kiosk.ui.manager.keyboard import VirtualKeyboard

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.formatting import PERIOD_WORDS, format_date, format_percent, format_value
+from kiosk.board.formatting import PERIOD_WORDS, format_date, format_percent, format_value
+from kiosk.board.model import MetricEntry, Recognition
 from kiosk.ui import theme as th
 from kiosk.ui.fonts import make_font
 from kiosk.ui.screens.scoreboard import budget_used, budget_word, is_budget
@@ -32,7 +33,6 @@ from kiosk.ui.widgets import (
     text_width,
     wrap_text,
 )
-from kiosk.views import MetricEntry, Recognition
 
 MAX_BODY_LINES = 4
 MAX_FEATURED = 3  # more goals met at once than this: the rest are on the next page's list

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
-from kiosk.formatting import format_date, format_stars
+from kiosk.board.formatting import format_date, format_stars
+from kiosk.board.model import BoardSnapshot, CommentView
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
@@ -26,7 +27,6 @@ from kiosk.ui.widgets import (
     plain_label,
     wrap_text,
 )
-from kiosk.views import BoardSnapshot, CommentView
 
 WINDOW_DAYS = 14
 MAX_TEXT_LINES = 7  # a long complaint is shown, but it does not take the whole screen

@@ -18,7 +18,8 @@ from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QWidget
 
-from kiosk.formatting import format_date, format_value
+from kiosk.board.formatting import format_date, format_value
+from kiosk.board.model import EntryRow
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme, qcolor
 from kiosk.ui.widgets import (
@@ -30,7 +31,6 @@ from kiosk.ui.widgets import (
     rows_per_page,
     text_width,
 )
-from kiosk.views import EntryRow
 
 DAY_CHOICES: tuple[tuple[str, str], ...] = (
     ("today", "Today"),

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.formatting import PERIOD_WORDS, format_percent
+from kiosk.board.formatting import PERIOD_WORDS, format_percent
+from kiosk.board.model import BoardSnapshot, Leaderboard, LeaderRow
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import Panel, ProgressBar, Screen, line_height, plain_label, text_width
-from kiosk.views import BoardSnapshot, Leaderboard, LeaderRow
 
 ELLIPSIS_ROW = None  # marks the "⋯" gap in a list of rows
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
-from kiosk.formatting import format_date
+from kiosk.board.formatting import format_date
+from kiosk.board.model import BoardSnapshot, MessageView
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
@@ -24,7 +25,6 @@ from kiosk.ui.widgets import (
     plain_label,
     wrap_text,
 )
-from kiosk.views import BoardSnapshot, MessageView
 
 MAX_TITLE_LINES = 2
 MAX_BODY_LINES = 5

@@ -20,7 +20,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
-from kiosk.formatting import PERIOD_TITLES, format_pace, format_percent, format_value
+from kiosk.board.formatting import PERIOD_TITLES, format_pace, format_percent, format_value
+from kiosk.board.model import PERSPECTIVE_LABELS, PERSPECTIVES, BoardSnapshot, MetricEntry, Trend
 from kiosk.ui import theme as th
 from kiosk.ui.sparkline import TrendChart
 from kiosk.ui.theme import Theme
@@ -40,7 +41,6 @@ from kiosk.ui.widgets import (
     plain_label,
     text_width,
 )
-from kiosk.views import PERSPECTIVE_LABELS, PERSPECTIVES, BoardSnapshot, MetricEntry, Trend
 
 _PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
 _GOAL_WORDS = {"day": "Goal", "week": "Week goal", "month": "Month goal"}

@@ -16,12 +16,12 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from kiosk.board.model import BoardSnapshot, Freshness
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.flow import column_width, columns_for, pack_columns
 from kiosk.ui.widgets.painted import Panel
 from kiosk.ui.widgets.text import line_height, plain_label
-from kiosk.views import BoardSnapshot, Freshness
 
 _NO_FRESHNESS = Freshness(None, False)
 _HEADING_RULE = 6  # the bar under a lane heading, in 1080p pixels

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from kiosk.formatting import ELLIPSIS
+from kiosk.board.formatting import ELLIPSIS
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Format characters that are part of how text is written, not tricks played on the layout:

@@ -1,0 +1,126 @@
+"""The regional leaderboard: how the stores of this store's region do on one metric.
+
+Each store's percent is the very same `compute_entry` the scoreboard uses, so the number next
+to this store on the leaderboard always matches its own scoreboard. The queries are batched:
+one for all the region's targets, one for all their values in the period window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.board.model import Leaderboard, LeaderRow, MetricEntry, Period
+from kiosk.board.periods import PERIODS, period_start
+from kiosk.board.scoreboard import (
+    CatalogInfo,
+    compute_entry,
+    load_catalog,
+    load_day_values,
+    load_targets,
+)
+from sync.store.models import Store
+
+
+def pick_metric(catalog: Sequence[CatalogInfo], metric: str | None) -> CatalogInfo | None:
+    """The named metric, or without a name the first financial one, in catalog order."""
+    if metric is None:
+        return next((info for info in catalog if info.perspective == "financial"), None)
+    return next((info for info in catalog if info.metric == metric), None)
+
+
+@dataclass(frozen=True)
+class _Standing:
+    store_id: str
+    name: str
+    entry: MetricEntry | None  # None: no target of that period in force
+
+    @property
+    def score(self) -> float | None:
+        """What the ranking compares; None for a store without data."""
+        if self.entry is None or self.entry.actual is None or self.entry.target is None:
+            return None
+        if self.entry.percent is not None:
+            # The displayed (rounded) percent: two stores showing 101.2 % share a rank.
+            return self.entry.percent
+        if self.entry.direction == "down" and self.entry.actual == 0:
+            # Nothing spent against a budget counts as above any percent (PRODUCT.md).
+            return math.inf
+        return None  # up with a target of 0: no meaningful percent
+
+
+def rank_rows(standings: Sequence[_Standing], self_id: str) -> tuple[LeaderRow, ...]:
+    """Best first with competition ranking (1, 2, 2, 4); stores without data last, by name."""
+    scored = sorted(
+        (s for s in standings if s.score is not None),
+        key=lambda s: (-(s.score or 0.0), s.name, s.store_id),
+    )
+    unscored = sorted((s for s in standings if s.score is None), key=lambda s: (s.name, s.store_id))
+    rows: list[LeaderRow] = []
+    for index, standing in enumerate(scored):
+        previous = scored[index - 1] if index else None
+        tied = previous is not None and previous.score == standing.score
+        rank = rows[-1].rank if tied else index + 1
+        rows.append(_row(standing, rank, self_id))
+    rows.extend(_row(standing, None, self_id) for standing in unscored)
+    return tuple(rows)
+
+
+def _row(standing: _Standing, rank: int | None, self_id: str) -> LeaderRow:
+    return LeaderRow(
+        rank=rank,
+        store_id=standing.store_id,
+        name=standing.name,
+        percent=None if standing.entry is None else standing.entry.percent,
+        is_self=standing.store_id == self_id,
+    )
+
+
+def build_leaderboard(
+    session: Session,
+    store_id: str,
+    day: dt.date,
+    metric: str | None,
+    period: Period,
+    *,
+    catalog: Sequence[CatalogInfo] | None = None,
+) -> Leaderboard | None:
+    """The leaderboard of `store_id`'s region on `metric` over the `period` holding `day`.
+
+    None when this store has no `stores` row (so no region) or the catalog has no such metric
+    (or, with `metric` None, no financial metric). Pass `catalog` when already loaded.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    region = session.execute(select(Store.region).where(Store.store_id == store_id)).scalar()
+    if region is None:
+        return None
+    info = pick_metric(catalog if catalog is not None else load_catalog(session), metric)
+    if info is None:
+        return None
+
+    stores = session.execute(select(Store.store_id, Store.name).where(Store.region == region)).all()
+    # One bound id per store: far below SQLite's 32,766-parameter limit for any real region.
+    region_ids = [sid for sid, _ in stores]
+    targets = load_targets(session, region_ids, [info.metric], day, (period,))
+    values = load_day_values(session, region_ids, [info.metric], period_start(period, day), day)
+
+    standings = []
+    for sid, name in stores:
+        target = targets.get((sid, info.metric, period))
+        entry = None
+        if target is not None:
+            entry = compute_entry(info, period, day, values.get((sid, info.metric), {}), target)
+        standings.append(_Standing(sid, name, entry))
+    return Leaderboard(
+        metric=info.metric,
+        label=info.label,
+        period=period,
+        region=region,
+        rows=rank_rows(standings, store_id),
+    )

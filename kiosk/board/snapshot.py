@@ -1,0 +1,178 @@
+"""Everything the rotating screens show, read in one session: the `BoardSnapshot`.
+
+One read transaction means every screen of a rotation shows the same moment of the database,
+even when a sync commits half-way through the read. Only frozen view objects leave here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal, cast
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.board.celebrations import load_celebrated
+from kiosk.board.leaderboard import build_leaderboard
+from kiosk.board.model import (
+    BoardSnapshot,
+    Celebration,
+    CommentView,
+    Freshness,
+    MessageView,
+    MetricEntry,
+    Period,
+    Recognition,
+    Scoreboard,
+)
+from kiosk.board.scoreboard import entry_rows, load_store_data, scoreboard_from_data
+from kiosk.board.trends import load_trends, trend_metrics
+from kiosk.config import Config
+from sync.spec import FeedSpec
+from sync.store.db import Database
+from sync.store.models import Comment, FeedState, Message, ShoutOut
+
+COMMENT_DAYS = 14  # "the last 14 days' comments up to the date"
+EVERY_STORE = "*"
+MessageKind = Literal["news", "story", "lesson", "expectation", "recognition"]
+
+
+def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) -> BoardSnapshot:
+    """The board of the configured store on its date `day`; `now` (aware) judges freshness."""
+    store_id = config.store.id
+    with db.read() as session:
+        data = load_store_data(session, store_id, day)
+        scoreboard = scoreboard_from_data(data)
+        messages, hq_recognitions = load_messages(session, store_id, day)
+        recognitions = merge_recognitions(load_shoutouts(session, store_id, day), hq_recognitions)
+        return BoardSnapshot(
+            store_id=store_id,
+            store_name=config.store.name,
+            date=day,
+            scoreboard=scoreboard,
+            comments=load_comments(session, store_id, day),
+            messages=messages,
+            leaderboard=build_leaderboard(
+                session,
+                store_id,
+                day,
+                config.leaderboard.metric,
+                cast(Period, config.leaderboard.period),
+                catalog=data.catalog,
+            ),
+            celebration=Celebration(goals_met=goals_met(scoreboard), recognitions=recognitions),
+            freshness=load_freshness(session, config, now),
+            entries=entry_rows(data),
+            trends=load_trends(session, store_id, day, trend_metrics(data.catalog, data.targets)),
+            celebrated=load_celebrated(session, store_id, day),
+        )
+
+
+def load_comments(session: Session, store_id: str, day: dt.date) -> tuple[CommentView, ...]:
+    """This store's comments of the 14 days up to and including `day`, newest first."""
+    first = day - dt.timedelta(days=COMMENT_DAYS - 1)
+    rows = session.execute(
+        select(Comment.day, Comment.text, Comment.rating, Comment.source)
+        .where(Comment.store_id == store_id, Comment.day >= first, Comment.day <= day)
+        .order_by(Comment.day.desc(), Comment.id.desc())
+    )
+    return tuple(CommentView(row.day, row.text, row.rating, row.source) for row in rows)
+
+
+def load_messages(
+    session: Session, store_id: str, day: dt.date
+) -> tuple[tuple[MessageView, ...], tuple[Recognition, ...]]:
+    """Messages in force on `day` for this store or every store: (the rest, recognitions).
+
+    Ordered by start, newest first, then feed order. Recognitions go to the celebration
+    screen instead of the messages screen.
+    """
+    rows = session.execute(
+        select(Message.title, Message.body, Message.kind, Message.start, Message.end)
+        .where(
+            Message.store_id.in_([store_id, EVERY_STORE]),
+            Message.start <= day,
+            (Message.end.is_(None)) | (Message.end >= day),
+        )
+        .order_by(Message.start.desc(), Message.id)
+    )
+    messages: list[MessageView] = []
+    recognitions: list[Recognition] = []
+    for row in rows:
+        if row.kind == "recognition":
+            recognitions.append(Recognition(row.title, row.body or "", row.start, "hq"))
+        else:
+            kind = cast(MessageKind, row.kind)
+            messages.append(MessageView(row.title, row.body or "", kind, row.start, row.end))
+    return tuple(messages), tuple(recognitions)
+
+
+def load_shoutouts(session: Session, store_id: str, day: dt.date) -> tuple[Recognition, ...]:
+    """The manager's shout-outs showing on `day` (day <= `day` <= until), newest first."""
+    rows = session.execute(
+        select(ShoutOut.text, ShoutOut.day)
+        .where(
+            ShoutOut.store_id == store_id,
+            ShoutOut.deleted.is_(False),
+            ShoutOut.day <= day,
+            ShoutOut.until >= day,
+        )
+        .order_by(ShoutOut.day.desc(), ShoutOut.created_at.desc(), ShoutOut.id.desc())
+    )
+    return tuple(Recognition(row.text, "", row.day, "store") for row in rows)
+
+
+def merge_recognitions(
+    store: Sequence[Recognition], hq: Sequence[Recognition]
+) -> tuple[Recognition, ...]:
+    """Newest first by day; on the same day the store's own shout-outs lead.
+
+    Both inputs are already newest first; Python's sort is stable, so each keeps its order.
+    """
+    return tuple(sorted([*store, *hq], key=lambda r: r.day, reverse=True))
+
+
+def goals_met(scoreboard: Scoreboard) -> tuple[MetricEntry, ...]:
+    """The scoreboard entries whose goal is met, in scoreboard order."""
+    return tuple(entry for entry in scoreboard.metrics if entry.status == "met")
+
+
+def load_freshness(session: Session, config: Config, now: dt.datetime) -> Freshness:
+    """How fresh the board is: as fresh as its stalest configured feed."""
+    if now.tzinfo is None:
+        raise ValueError("load_freshness needs an aware `now`")
+    feeds = config.feeds
+    if not feeds:
+        return Freshness(last_success=None, stale=False)
+    rows = session.execute(
+        select(FeedState.name, FeedState.last_success, FeedState.status).where(
+            FeedState.name.in_([feed.name for feed in feeds])
+        )
+    )
+    # A configured feed without a state row has never been pulled: no success, no status.
+    state = {row.name: (row.last_success, row.status) for row in rows}
+    per_feed: list[tuple[FeedSpec, dt.datetime | None, str]] = [
+        (feed, *state.get(feed.name, (None, "never"))) for feed in feeds
+    ]
+    oldest = min((moment for _, moment, _ in per_feed if moment is not None), default=None)
+    limit = config.display.stale_after_minutes
+    return Freshness(
+        last_success=None if oldest is None else oldest.astimezone(config.store.tz),
+        stale=any(_feed_is_stale(f, moment, limit, now) for f, moment, _ in per_feed),
+        failing_feeds=tuple(f.name for f, _, status in per_feed if status == "error"),
+    )
+
+
+def _feed_is_stale(
+    feed: FeedSpec, last_success: dt.datetime | None, stale_after_minutes: float, now: dt.datetime
+) -> bool:
+    """Never succeeded, or older than the display limit or two of the feed's own intervals.
+
+    A feed polled daily is not stale after two hours: the limit stretches to twice its
+    interval so one late or missed poll does not flag the board.
+    """
+    if last_success is None:
+        return True
+    limit = dt.timedelta(minutes=max(stale_after_minutes, 2 * feed.every_minutes))
+    return now - last_success > limit

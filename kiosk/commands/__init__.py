@@ -1,0 +1,62 @@
+"""What each `kiosk` command does once its arguments are parsed: one module per command.
+
+`dispatch` imports only the module of the command asked for, so `kiosk status` never loads Qt
+and `kiosk scoreboard` never loads the scheduler.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from kiosk.config import Config, default_config_path, load_config
+from kiosk.demo.hooks import prepare_demo
+from kiosk.logs import setup_logging
+
+Handler = Callable[[Config, argparse.Namespace], int]
+
+
+def handler_for(command: str) -> Handler:
+    """The function of `command`; each takes (config, args) and returns the exit code."""
+    if command == "run":
+        from kiosk.commands.run import run
+
+        return run
+    if command == "sync":
+        from kiosk.commands.sync_feeds import sync_feeds
+
+        return sync_feeds
+    if command == "status":
+        from kiosk.commands.status import status
+
+        return status
+    if command == "scoreboard":
+        from kiosk.commands.scoreboard import scoreboard
+
+        return scoreboard
+    if command == "screenshot":
+        from kiosk.commands.screenshot import screenshot
+
+        return screenshot
+    if command == "pin":
+        from kiosk.commands.pin import pin
+
+        return pin
+    raise ValueError(f"no handler for command {command!r}")
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    if args.command == "feeds":
+        # An HQ analyst checking a file may have no kiosk config at all: it loads its own.
+        from kiosk.commands.feeds_check import feeds_check
+
+        return feeds_check(args)
+    config = load_config(default_config_path(args.config))
+    setup_logging(
+        config.logging,
+        console_level="INFO"
+        if args.command in ("run", "sync") and not getattr(args, "once", False)
+        else "ERROR",
+    )
+    prepare_demo(config)
+    return handler_for(args.command)(config, args)

@@ -1,0 +1,47 @@
+"""`kiosk screenshot SCREEN --out FILE.png`: one screen rendered offscreen to PNG."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk.board.snapshot import load_snapshot
+from kiosk.config import Config
+from kiosk.demo.hooks import pull_if_never_synced
+from kiosk.exits import EXIT_FAILED, EXIT_OK, UsageError
+from sync.clock import utc_now
+from sync.store.db import open_database
+
+
+def screenshot(config: Config, args: argparse.Namespace) -> int:
+    day = args.date or config.store.today()
+    db = open_database(config.database_path)
+    try:
+        pull_if_never_synced(config, db)
+        snapshot = load_snapshot(db, config, day, utc_now())
+    finally:
+        db.dispose()
+
+    from PySide6.QtCore import QSize
+
+    from kiosk.ui.render import render_screen
+
+    width, height = args.size
+    try:
+        image = render_screen(
+            args.screen, snapshot, QSize(width, height), page=max(0, args.page - 1)
+        )
+    except ValueError as exc:  # a page the screen does not have
+        raise UsageError(str(exc)) from None
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"kiosk: cannot create {out.parent}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    if not image.save(str(out), "PNG"):
+        print(f"kiosk: cannot write {out}", file=sys.stderr)
+        return EXIT_FAILED
+    print(out)
+    return EXIT_OK

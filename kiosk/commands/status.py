@@ -1,0 +1,62 @@
+"""`kiosk status [--json]`: per feed, the last attempt and success, rows, errors, bad rows; the
+outbox of uploads waiting for HQ."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from kiosk.config import Config
+from kiosk.exits import EXIT_OK
+from sync.status import feed_statuses
+from sync.store.db import open_database
+from sync.upload import outbox_status
+
+
+def status(config: Config, args: argparse.Namespace) -> int:
+    db = open_database(config.database_path)
+    try:
+        with db.read() as session:
+            feeds = feed_statuses(session, config.feeds, config.store.tz)
+            box = outbox_status(session)
+    finally:
+        db.dispose()
+    oldest = (
+        box.oldest.astimezone(config.store.tz).isoformat(timespec="seconds") if box.oldest else None
+    )
+    outbox = {
+        "pending": box.pending,
+        "oldest": oldest,
+        "last_error": box.last_error,
+        "upload": "on" if config.hq.upload_url else "off",
+    }
+    if args.json:
+        print(json.dumps({"store_id": config.store.id, "feeds": feeds, "outbox": outbox}, indent=2))
+        return EXIT_OK
+    if not feeds:
+        print("no feeds configured in", config.path)
+    for feed in feeds:
+        when = feed["last_success"] or "never"
+        line = (
+            f"{feed['name']:<14} {feed['kind']:<9} {feed['status']:<6} last ok {when}  "
+            f"applied {feed['rows_applied']}, rejected {feed['rows_rejected']}"
+        )
+        if feed["error"]:
+            line += f"  error: {feed['error']}"
+        print(line)
+        rejects = feed["rejects"]
+        assert isinstance(rejects, list)
+        for bad in rejects[:5]:
+            where = f"line {bad['line']}" + (f", field {bad['field']}" if bad["field"] else "")
+            print(f"{'':<14} bad row {where}: {bad['reason']}")
+        if len(rejects) > 5:
+            print(f"{'':<14} ... {len(rejects) - 5} more (kiosk status --json lists them)")
+    line = f"{'outbox':<14} {box.pending} waiting for HQ"
+    if oldest:
+        line += f", oldest since {oldest}"
+    if box.last_error:
+        line += f"  last error: {box.last_error}"
+    if not config.hq.upload_url:
+        line += "  (uploads off: no [hq] upload_url)"
+    print(line)
+    return EXIT_OK

@@ -1,0 +1,30 @@
+"""`kiosk sync`: pull every feed once (`--once`), or keep pulling on schedule without a screen."""
+
+from __future__ import annotations
+
+import argparse
+
+from kiosk.config import Config
+from kiosk.exits import EXIT_FAILED, EXIT_OK
+from sync.service import SyncService
+from sync.store.db import open_database
+
+
+def sync_feeds(config: Config, args: argparse.Namespace) -> int:
+    db = open_database(config.database_path)
+    service = SyncService(db, config.store.id, config.feeds)
+    try:
+        if not args.once:
+            from kiosk.scheduling import run_headless  # APScheduler: only the scheduled mode
+
+            return run_headless(config, service)
+        if not config.feeds:
+            print("no feeds configured in", config.path)
+            return EXIT_OK
+        reports = service.pull_all()
+    finally:
+        service.close()
+        db.dispose()
+    for report in reports:
+        print(report.line())
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED

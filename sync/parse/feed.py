@@ -1,0 +1,449 @@
+"""Feed bytes to validated rows, streaming, exactly as the HQ feed contract says.
+
+`parse_feed` does the checks that reject a feed whole up front (not CSV or JSON, a header that
+lacks a required field) and returns a `ParsedFeed`; its `batches()` then reads the rows lazily,
+collecting the bad ones as it goes. Used by the ingest and by `kiosk feeds check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO, Literal
+
+from sync.errors import FeedRejected, Reject
+from sync.parse.decode import DecodedFeed, decode_feed, sniff_format
+from sync.parse.fields import Decimal, FieldError, ValueReader, normalize_name, quote
+from sync.parse.kinds import KIND_SCHEMAS, FieldReader, KindSchema, Row, build_readers
+from sync.parse.records import CsvTable, csv_records, json_records, open_csv
+from sync.spec import FeedFormat, FeedKind
+
+# A reject list that names every column found is useless past a point (an HTML page read as
+# CSV has hundreds of "columns").
+_MAX_COLUMNS_LISTED = 20
+# JSON records usually share one key order, so the plan for a record is cached by its keys.
+_MAX_JSON_PLANS = 1000
+_NOT_RECORDS_HINT = 'expected [{"store_id": ...}, ...] or {"records": [...]}'
+# Bounds on bad rows, so that a feed of garbage cannot keep the database writer busy (the rows
+# are read inside the write transaction): 50 MB of two-byte records is 26 million bad rows,
+# about a minute of work here and far more on a small kiosk. A feed whose first
+# EARLY_ALL_BAD_ROWS records are all bad is rejected at once (it would be rejected at the end
+# anyway unless a good row came later), and any feed with more than MAX_BAD_ROWS bad rows is
+# rejected as a broken export. Both keep the old data, like every rejection.
+EARLY_ALL_BAD_ROWS = 100_000
+MAX_BAD_ROWS = 1_000_000
+# The keys of bad rows a catalog or stores feed remembers (see `ParsedFeed.bad_keys`); such a
+# feed is one row per metric or store, so more bad rows than this is a broken export, rejected.
+MAX_BAD_KEYS = 100_000
+
+Batches = Iterator[list[dict[str, object]]]
+RowSource = Callable[["ParsedFeed", int], Batches]
+
+
+@dataclass(eq=False)
+class ParsedFeed:
+    """A feed that passed the whole-feed checks; `batches()` yields its valid rows.
+
+    The counts and `rejects` fill in while `batches()` is consumed ("so far"); they are final
+    once it is exhausted. `batches()` can be called only once.
+    """
+
+    kind: FeedKind
+    format: Literal["csv", "json"]
+    fields: tuple[str, ...]  # normalized header names present (CSV) / union of keys (JSON)
+    rejects: list[Reject] = field(default_factory=list)  # in order, capped at keep_rejects
+    reject_count: int = 0  # all bad rows seen, not capped
+    row_count: int = 0  # data records seen, good and bad (blank lines not counted)
+    encoding: Literal["utf-8", "cp1252"] = "utf-8"
+    delimiter: str | None = None  # CSV only
+    keep_rejects: int = 10_000
+    # Kinds with `KindSchema.keep_bad_keys` (catalog, stores): the key of each bad row whose key
+    # could be read -> how many good rows came before it (its place among the good rows). The
+    # ingest keeps the stored row such a bad row would have replaced.
+    bad_keys: dict[tuple[str, ...], int] = field(default_factory=dict)
+    _source: RowSource | None = field(default=None, repr=False)
+
+    def batches(self, size: int = 5000) -> Batches:
+        """The valid rows in feed order, in lists of at most `size`. Raises FeedRejected while
+        iterating when the rest of the feed cannot be read (a broken CSV quote, bad JSON)."""
+        if size < 1:
+            raise ValueError("batch size must be at least 1")
+        source, self._source = self._source, None
+        if source is None:
+            raise RuntimeError("the rows of a parsed feed can be read only once")
+        return source(self, size)
+
+    def _reject(self, line: int, field: str | None, reason: str, *, good: int) -> None:
+        """Count a bad row; FeedRejected once there are too many (see MAX_BAD_ROWS)."""
+        self.reject_count += 1
+        if len(self.rejects) < self.keep_rejects:
+            self.rejects.append(Reject(line, field, reason))
+        count = self.reject_count
+        if count == EARLY_ALL_BAD_ROWS and good == 0:
+            first = f" (first: {self.rejects[0]})" if self.rejects else ""
+            raise FeedRejected(
+                f"the first {count:,} data rows are all bad{first}; not reading the rest"
+            )
+        if count > MAX_BAD_ROWS:
+            first = f" (first: {self.rejects[0]})" if self.rejects else ""
+            raise FeedRejected(f"more than {MAX_BAD_ROWS:,} bad rows: a broken export?{first}")
+
+    def _bad_field(
+        self, line: int, field: str, err: FieldError, row: Row, keys: tuple[str, ...], *, good: int
+    ) -> None:
+        """A row whose `field` failed to read: reported, and its key remembered when the kind
+        keeps bad keys (`keys` non-empty)."""
+        self._reject(line, err.field or field, err.reason, good=good)
+        if keys:
+            self._bad_key(row, keys, good=good)
+
+    def _bad_key(self, row: Row, columns: tuple[str, ...], *, good: int) -> None:
+        """Remember the key of a bad row (when its key fields were read) and its place."""
+        try:
+            key = tuple(str(row[column]) for column in columns)
+        except KeyError:
+            return  # the key itself is what is bad: nothing to match
+        self.bad_keys.setdefault(key, good)
+        if len(self.bad_keys) > MAX_BAD_KEYS:
+            raise FeedRejected(
+                f"more than {MAX_BAD_KEYS:,} bad rows in a {self.kind} feed: a broken export?"
+            )
+
+
+def parse_feed(
+    stream: BinaryIO,
+    kind: FeedKind,
+    *,
+    fmt: FeedFormat | None = None,
+    decimal: Decimal = ".",
+    keep_rejects: int = 10_000,
+) -> ParsedFeed:
+    """Check a feed body and prepare its rows; see the module docstring.
+
+    Reads `stream` from position 0; it must stay open until `batches()` is exhausted (it is
+    never closed here). `fmt` None sniffs JSON from a leading `[` or `{`, else CSV. Raises
+    FeedRejected when the feed is refused whole, ValueError for an unknown kind or decimal.
+    """
+    schema = KIND_SCHEMAS.get(kind)
+    if schema is None:
+        raise ValueError(f"unknown feed kind {kind!r}")
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
+    decoded = decode_feed(stream)
+    chosen = sniff_format(decoded.head, fmt)
+    readers = build_readers(schema, decimal)
+    if chosen == "csv":
+        return _parse_csv(decoded, schema, readers, keep_rejects)
+    return _parse_json(decoded, schema, readers, keep_rejects)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _listing(names: Sequence[str], show: Callable[[str], str]) -> str:
+    """`a, b and 3 more` for a reason: at most _MAX_COLUMNS_LISTED names, each through `show`;
+    `none` when there are none."""
+    listed = ", ".join(show(name) for name in names[:_MAX_COLUMNS_LISTED])
+    if len(names) > _MAX_COLUMNS_LISTED:
+        listed += f" and {len(names) - _MAX_COLUMNS_LISTED} more"
+    return listed or "none"
+
+
+def _columns(header: Sequence[str], schema: KindSchema) -> tuple[dict[str, int], tuple[str, ...]]:
+    """The column index of each schema field in `header`, and the normalized names present in
+    header order (blank ones left out, each once); FeedRejected when a required field is
+    missing or two columns mean the same field."""
+    positions: dict[str, list[int]] = {}
+    for index, cell in enumerate(header):
+        name = normalize_name(cell)
+        if name:
+            positions.setdefault(name, []).append(index)
+    columns: dict[str, int] = {}
+    for spec in schema.fields:
+        found = positions.get(spec.name, [])
+        if len(found) > 1:
+            names = " and ".join(quote(header[i].strip()) for i in found)
+            raise FeedRejected(f"the columns {names} both mean {spec.name}: keep only one")
+        if found:
+            columns[spec.name] = found[0]
+    missing = [name for name in schema.required if name not in columns]
+    if missing:
+        cells = [cell.strip() for cell in header if cell.strip()]
+        plural = "s" if len(missing) > 1 else ""
+        raise FeedRejected(
+            f"the header lacks the required field{plural} {', '.join(missing)}; "
+            f"columns found: {_listing(cells, quote)}"
+        )
+    return columns, tuple(positions)
+
+
+def _parse_csv(
+    decoded: DecodedFeed, schema: KindSchema, readers: tuple[FieldReader, ...], keep: int
+) -> ParsedFeed:
+    text = decoded.open_text()
+    try:
+        table = open_csv(text)
+        columns, fields = _columns(table.header, schema)
+    except BaseException:
+        text.close()
+        raise
+    return ParsedFeed(
+        kind=schema.kind,
+        format="csv",
+        fields=fields,
+        encoding=decoded.encoding,
+        delimiter=table.delimiter,
+        keep_rejects=keep,
+        _source=_csv_source(table, schema, readers, columns, text.close),
+    )
+
+
+def _csv_source(
+    table: CsvTable,
+    schema: KindSchema,
+    readers: tuple[FieldReader, ...],
+    columns: dict[str, int],
+    close: Callable[[], None],
+) -> RowSource:
+    plan = tuple(
+        (r.spec.name, r.spec.key, columns[r.spec.name], r.text)
+        for r in readers
+        if r.spec.name in columns
+    )
+    # Optional fields without a column: their default, copied into every row.
+    defaults = {r.spec.key: r.spec.default for r in readers if r.spec.name not in columns}
+    width = max(columns.values()) + 1
+    check, numbered = schema.check, schema.numbered
+    key_columns = schema.key_columns if schema.keep_bad_keys else ()
+
+    def rows(feed: ParsedFeed, size: int) -> Batches:
+        # The hot loop of a million-row feed: locals only, no per-row attribute writes.
+        batch: list[dict[str, object]] = []
+        count = good = 0
+        name = ""
+        try:
+            for line, cells in csv_records(table):
+                if len(cells) < width:
+                    cells.extend([""] * (width - len(cells)))
+                row: Row = defaults.copy()
+                try:
+                    # `name` outlives the loop: the except clause reports the field that failed.
+                    for name, key, index, read in plan:  # noqa: B007
+                        row[key] = read(cells[index])
+                    if check is not None:
+                        check(row)
+                except FieldError as err:
+                    if not "".join(cells).strip():
+                        continue  # only whitespace: a blank line, not a record
+                    count += 1
+                    feed._bad_field(line, name, err, row, key_columns, good=good)
+                    continue
+                count += 1
+                if numbered:
+                    row["position"] = good
+                good += 1
+                batch.append(row)
+                if len(batch) >= size:
+                    feed.row_count = count
+                    yield batch
+                    batch = []
+            feed.row_count = count
+            if batch:
+                yield batch
+        finally:
+            feed.row_count = count
+            close()
+
+    return rows
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list"
+
+
+def _scan_json(decoded: DecodedFeed, schema: KindSchema) -> tuple[str, ...]:
+    """First pass over a JSON feed: the union of its keys, after checking it is valid JSON of
+    records, that no record has two keys for one field, and that some record has each required
+    field. Nothing is kept but the keys, so a big feed streams."""
+    used = {spec.name for spec in schema.fields}
+    required = frozenset(schema.required)
+    names: dict[str, None] = {}
+    normalized: dict[str, str] = {}
+    # Key sets already checked, and whether records with them have every required field.
+    seen: dict[tuple[str, ...], bool] = {}
+    records = objects = bad = 0
+    text = decoded.open_text()
+    try:
+        for index, record in json_records(text):
+            records += 1
+            if records == EARLY_ALL_BAD_ROWS:
+                # Every one of these records is bad if they are not objects or lack a required
+                # field: reject now instead of scanning the rest (see EARLY_ALL_BAD_ROWS).
+                _check_records(records, objects, names, schema, early=True)
+            if type(record) is not dict:
+                bad += 1
+                if bad > MAX_BAD_ROWS:
+                    raise _too_many_bad_records()
+                continue
+            objects += 1
+            keys = tuple(record)
+            complete = seen.get(keys)
+            if complete is None:
+                mine: dict[str, str] = {}
+                for key in keys:
+                    name = normalized.get(key)
+                    if name is None:
+                        name = normalized[key] = normalize_name(key)
+                    if name in mine and name in used:
+                        raise FeedRejected(
+                            f"record {index} has both {quote(mine[name])} and {quote(key)}, "
+                            f"which both mean {name}: keep only one"
+                        )
+                    mine[name] = key
+                    if name:
+                        names[name] = None
+                complete = required <= mine.keys()
+                if len(seen) < _MAX_JSON_PLANS:
+                    seen[keys] = complete
+            if not complete:
+                bad += 1  # a bad row for sure: a required field is missing
+                if bad > MAX_BAD_ROWS:
+                    raise _too_many_bad_records()
+    finally:
+        text.close()
+    _check_records(records, objects, names, schema, early=False)
+    return tuple(names)
+
+
+def _too_many_bad_records() -> FeedRejected:
+    return FeedRejected(
+        f"more than {MAX_BAD_ROWS:,} records are not objects or lack a required field: "
+        "a broken export?"
+    )
+
+
+def _check_records(
+    records: int, objects: int, names: dict[str, None], schema: KindSchema, *, early: bool
+) -> None:
+    """FeedRejected when no record is an object, or none has some required field."""
+    which = f"the first {records:,} records" if early else "the JSON records"
+    if records and not objects:
+        raise FeedRejected(f"{which} are not objects with fields; {_NOT_RECORDS_HINT}")
+    missing = [name for name in schema.required if name not in names]
+    if objects and missing:
+        plural = "s" if len(missing) > 1 else ""
+        # Names cut short and escaped like quoted values (a key can be a megabyte of junk).
+        listed = _listing(list(names), lambda n: quote(n)[1:-1])
+        every = f"each of {which}" if early else "every record"
+        raise FeedRejected(
+            f"{every} lacks the required field{plural} {', '.join(missing)}; fields found: {listed}"
+        )
+
+
+JsonPlan = tuple[tuple[tuple[str, str, str | None, ValueReader], ...], Row]
+
+
+def _json_plan(keys: tuple[str, ...], readers: tuple[FieldReader, ...]) -> JsonPlan:
+    """For records with these keys: (name, row key, record key or None, reader) per field
+    read, and the defaults of the optional fields they lack."""
+    by_name = {normalize_name(key): key for key in keys}
+    plan = []
+    defaults: Row = {}
+    for r in readers:
+        key = by_name.get(r.spec.name)
+        if key is not None:
+            plan.append((r.spec.name, r.spec.key, key, r.value))
+        elif r.spec.required:
+            plan.append((r.spec.name, r.spec.key, None, _missing(r.spec.name)))
+        else:
+            defaults[r.spec.key] = r.spec.default
+    return tuple(plan), defaults
+
+
+def _missing(name: str) -> ValueReader:
+    def read(_value: object) -> object:
+        raise FieldError(f"{name} is missing")
+
+    return read
+
+
+def _parse_json(
+    decoded: DecodedFeed, schema: KindSchema, readers: tuple[FieldReader, ...], keep: int
+) -> ParsedFeed:
+    fields = _scan_json(decoded, schema)
+    return ParsedFeed(
+        kind=schema.kind,
+        format="json",
+        fields=fields,
+        encoding=decoded.encoding,
+        keep_rejects=keep,
+        _source=_json_source(decoded, schema, readers),
+    )
+
+
+def _json_source(
+    decoded: DecodedFeed, schema: KindSchema, readers: tuple[FieldReader, ...]
+) -> RowSource:
+    check, numbered = schema.check, schema.numbered
+    key_columns = schema.key_columns if schema.keep_bad_keys else ()
+
+    def rows(feed: ParsedFeed, size: int) -> Batches:
+        plans: dict[tuple[str, ...], JsonPlan] = {}
+        batch: list[dict[str, object]] = []
+        count = good = 0
+        name = ""
+        text = decoded.open_text()
+        try:
+            for index, record in json_records(text):
+                count += 1
+                if type(record) is not dict:
+                    feed._reject(
+                        index,
+                        None,
+                        f"record {index} is {_describe(record)}, not an object",
+                        good=good,
+                    )
+                    continue
+                keys = tuple(record)
+                plan_defaults = plans.get(keys)
+                if plan_defaults is None:
+                    plan_defaults = _json_plan(keys, readers)
+                    if len(plans) < _MAX_JSON_PLANS:
+                        plans[keys] = plan_defaults
+                plan, defaults = plan_defaults
+                row: Row = defaults.copy()
+                try:
+                    for name, column, key, read in plan:  # noqa: B007 (see the CSV loop)
+                        row[column] = read(record.get(key) if key is not None else None)
+                    if check is not None:
+                        check(row)
+                except FieldError as err:
+                    feed._bad_field(index, name, err, row, key_columns, good=good)
+                    continue
+                if numbered:
+                    row["position"] = good
+                good += 1
+                batch.append(row)
+                if len(batch) >= size:
+                    feed.row_count = count
+                    yield batch
+                    batch = []
+            feed.row_count = count
+            if batch:
+                yield batch
+        finally:
+            feed.row_count = count
+            text.close()
+
+    return rows

@@ -1,0 +1,341 @@
+"""Records out of feed text: CSV rows with the physical line each starts on, and JSON records
+with their 1-based index, both streamed so memory stays flat however long the feed is.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol, TextIO
+
+from sync.errors import FeedRejected
+from sync.parse.fields import normalize_name
+
+DELIMITERS = (",", ";", "\t")  # in order of preference when a header has as many of each
+# A header with an unclosed quote would otherwise swallow the whole file as "the header".
+_MAX_HEADER_LINES = 50
+_QUOTE = '"'
+_QUOTED = re.compile(r'"[^"]*"?')  # a quoted stretch (to the end of the text when never closed)
+
+# Bounds on hostile or broken CSV, so that memory and time stay flat whatever arrives (each ends
+# as a rejected feed with its reason, never a crash or a hang):
+# - one physical line is read at most this long (a 50 MB line without a newline is refused
+#   after 1 MB, not read whole; the csv module's own field limit is 128 KB);
+MAX_LINE_CHARS = 1 << 20
+# - a header has at most as many columns as Excel (16,384); a header of a million commas is not
+#   a spreadsheet export;
+MAX_COLUMNS = 16_384
+# - blank lines: a few before the header, and after it at most a little over Excel's 1,048,576
+#   rows in a row (Excel may export every formatted but empty row of a sheet); 50 MB of line
+#   breaks would otherwise take seconds to skip while the database writer waits.
+MAX_BLANK_LINES_BEFORE_HEADER = 1000
+MAX_BLANK_LINES_IN_A_ROW = 1 << 21
+
+EMPTY = "the feed is empty: no header row"
+NOT_RECORDS = 'a JSON document that is neither an array of records nor {"records": [...]}'
+
+
+class LineReader(Protocol):
+    """A csv.reader: rows of cells, and the number of physical lines read so far."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+@dataclass
+class CsvTable:
+    """An opened CSV feed: its header, the delimiter it uses, and a reader past the header."""
+
+    header: list[str]
+    delimiter: str
+    reader: LineReader
+
+
+def _count_outside_quotes(text: str) -> dict[str, int]:
+    # Dropping every quoted stretch first keeps this in C: a header can be a megabyte long.
+    bare = _QUOTED.sub("", text)
+    return {delimiter: bare.count(delimiter) for delimiter in DELIMITERS}
+
+
+def _capped_lines(text: TextIO, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """The physical lines of `text`, refusing (FeedRejected) one longer than `limit` characters
+    before it is read whole."""
+    readline = text.readline
+    number = 0
+    while line := readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise FeedRejected(
+                f"line {number} is longer than {limit:,} characters "
+                "(not a CSV export, or an unclosed quote?)"
+            )
+        yield line
+
+
+def _is_blank(line: str) -> bool:
+    """A line with nothing but whitespace and delimiters, as Excel leaves at the end."""
+    return not line.strip(" \t\r\n,;")
+
+
+def open_csv(text: TextIO) -> CsvTable:
+    """Read the header of a CSV feed and choose its delimiter from it.
+
+    The delimiter is the one of comma, semicolon and tab that occurs most often outside quotes
+    in the header. Raises FeedRejected for an empty feed or a header that cannot be read.
+    """
+    before: list[str] = []  # blank lines above the header still count as lines
+    header_lines: list[str] = []
+    lines = _capped_lines(text)
+    for line in lines:
+        if not header_lines and _is_blank(line):
+            if len(before) >= MAX_BLANK_LINES_BEFORE_HEADER:
+                raise FeedRejected(
+                    f"no header row in the first {MAX_BLANK_LINES_BEFORE_HEADER:,} lines: "
+                    "they are all blank"
+                )
+            before.append(line)
+            continue
+        header_lines.append(line)
+        # A quoted header cell may hold a line break: read on until the quotes balance.
+        if "".join(header_lines).count(_QUOTE) % 2 == 0 or len(header_lines) > _MAX_HEADER_LINES:
+            break
+    if not header_lines:
+        raise FeedRejected(EMPTY)
+    counts = _count_outside_quotes("".join(header_lines))
+    delimiter = max(DELIMITERS, key=lambda d: counts[d])  # max() keeps the first of a tie
+    # The reader re-reads the lines taken above, so its line_num counts every physical line.
+    reader = csv.reader(itertools.chain(before, header_lines, lines), delimiter=delimiter)
+    try:
+        for row in reader:
+            if any(row):
+                if len(row) > MAX_COLUMNS:
+                    raise FeedRejected(
+                        f"the header has {len(row):,} columns; a feed has at most "
+                        f"{MAX_COLUMNS:,} (as many as a spreadsheet)"
+                    )
+                return CsvTable(row, delimiter, reader)
+    except csv.Error as err:
+        raise FeedRejected(f"the CSV header cannot be read: {err}") from err
+    raise FeedRejected(EMPTY)
+
+
+def csv_records(table: CsvTable) -> Iterator[tuple[int, list[str]]]:
+    """The data rows after the header as (line where the record starts, cells).
+
+    Blank lines and rows of only delimiters are skipped (but not more than
+    MAX_BLANK_LINES_IN_A_ROW of them in a row). A row the csv module cannot read (a field over its
+    size limit, usually after an unclosed quote) rejects the feed.
+    """
+    reader = table.reader
+    last = reader.line_num
+    blank_since = last
+    try:
+        for cells in reader:
+            line = last + 1
+            last = reader.line_num
+            if any(cells):
+                blank_since = last
+                yield line, cells
+            elif last - blank_since > MAX_BLANK_LINES_IN_A_ROW:
+                raise FeedRejected(
+                    f"more than {MAX_BLANK_LINES_IN_A_ROW:,} blank lines in a row after line "
+                    f"{blank_since}: not a spreadsheet export"
+                )
+    except csv.Error as err:
+        raise FeedRejected(
+            f"the CSV cannot be read from line {last + 1}: {err} (an unclosed quote?)"
+        ) from err
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+_NOT_WHITESPACE = re.compile(r"[^ \t\r\n]")
+# A decode error (or a number) this close to the end of the buffer may only mean the value goes
+# on in the next chunk (a literal such as `false` is at most 9 characters: `-Infinity`).
+_END_MARGIN = 16
+# One JSON value (a record, or another member of the top-level object) is read at most this
+# long: a 40 MB string or an endless array inside one record is refused, not held in memory.
+MAX_VALUE_CHARS = 1 << 20
+# Python refuses to turn more than 4,300 digits into an int (a ValueError, CVE-2020-10735); a JSON
+# integer that long becomes a float (infinite, so a bad value) instead of breaking the parse.
+_INT_DIGITS = 4000
+
+
+def _parse_int(text: str) -> int | float:
+    return int(text) if len(text) <= _INT_DIGITS else float(text)
+
+
+class _JsonStream:
+    """A JSON text read in chunks, one value at a time with JSONDecoder.raw_decode.
+
+    Only the current value and one chunk are held, so a 50 MB array of records is streamed; a
+    value larger than a chunk is retried with ever larger reads.
+    """
+
+    def __init__(self, text: TextIO, chunk_chars: int = 1 << 16) -> None:
+        self._text = text
+        self._chunk = chunk_chars
+        self._decoder = json.JSONDecoder(parse_int=_parse_int)
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._lines_before = 0  # newlines in the text already dropped from the buffer
+
+    def _more(self, size: int) -> bool:
+        if self._eof:
+            return False
+        chunk = self._text.read(size)
+        if not chunk:
+            self._eof = True
+            return False
+        if self._pos:
+            self._lines_before += self._buf.count("\n", 0, self._pos)
+            self._buf = self._buf[self._pos :] + chunk
+            self._pos = 0
+        else:
+            self._buf += chunk
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not whitespace, or "" at the end of the text."""
+        while True:
+            match = _NOT_WHITESPACE.search(self._buf, self._pos)
+            if match:
+                self._pos = match.start()
+                return self._buf[self._pos]
+            self._pos = len(self._buf)
+            if not self._more(self._chunk):
+                return ""
+
+    def skip(self) -> None:
+        """Step over the character `peek` returned."""
+        self._pos += 1
+
+    def value(self) -> object:
+        """Decode the value that starts at the next non-whitespace character."""
+        self.peek()
+        size = self._chunk
+        while True:
+            try:
+                value, end = self._decoder.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as err:
+                maybe_cut = err.pos >= len(self._buf) - _END_MARGIN or err.msg.startswith(
+                    "Unterminated string"
+                )
+                if maybe_cut:
+                    self._check_size()
+                    if self._more(size):
+                        size *= 2
+                        continue
+                raise self.error(err.msg, err.pos) from None
+            except RecursionError:
+                raise FeedRejected("not valid JSON: values nested too deeply") from None
+            except ValueError as err:  # not a decode error: a number Python refuses, say
+                raise FeedRejected(f"not valid JSON: {err}") from None
+            # A number near the end of the buffer may go on in the next chunk: `2.5e3` cut after
+            # `2.` decodes as 2 followed by junk. Objects, arrays and strings end unambiguously.
+            kind = type(value)
+            near_end = end + _END_MARGIN >= len(self._buf)
+            if (kind is int or kind is float) and near_end:
+                self._check_size()
+                if self._more(size):
+                    continue
+            self._pos = end
+            return value
+
+    def _check_size(self) -> None:
+        """Refuse a value that has grown past MAX_VALUE_CHARS before reading more of it."""
+        if len(self._buf) - self._pos > MAX_VALUE_CHARS:
+            raise FeedRejected(
+                f"not valid JSON for a feed: a single value at line {self._line(self._pos)} is "
+                f"longer than {MAX_VALUE_CHARS:,} characters"
+            )
+
+    def _line(self, pos: int) -> int:
+        """The 1-based line in the whole text of `pos` in the buffer."""
+        return self._lines_before + self._buf.count("\n", 0, pos) + 1
+
+    def error(self, message: str, pos: int | None = None) -> FeedRejected:
+        """A rejection for invalid JSON at `pos` of the buffer (default: the current place)."""
+        pos = self._pos if pos is None else pos
+        line = self._line(pos)
+        column = pos - self._buf.rfind("\n", 0, pos)
+        return FeedRejected(f"not valid JSON: {message} at line {line} column {column}")
+
+
+def _array(stream: _JsonStream) -> Iterator[tuple[int, object]]:
+    stream.skip()  # [
+    if stream.peek() == "]":
+        stream.skip()
+        return
+    index = 0
+    while True:
+        index += 1
+        yield index, stream.value()
+        after = stream.peek()
+        stream.skip()
+        if after == "]":
+            return
+        if after != ",":
+            raise stream.error("Expecting ',' or ']' after a record")
+
+
+def _records_member(stream: _JsonStream) -> Iterator[tuple[int, object]]:
+    """The records of `{"records": [...]}`; other members are read and ignored."""
+    stream.skip()  # {
+    found = False
+    if stream.peek() == "}":
+        stream.skip()
+    else:
+        while True:
+            if stream.peek() != '"':
+                raise stream.error("Expecting a property name in double quotes")
+            key = stream.value()
+            if stream.peek() != ":":
+                raise stream.error("Expecting ':' delimiter")
+            stream.skip()
+            if isinstance(key, str) and normalize_name(key) == "records":
+                if found:
+                    raise FeedRejected('the JSON object has more than one "records" member')
+                found = True
+                if stream.peek() != "[":
+                    raise FeedRejected(NOT_RECORDS)
+                yield from _array(stream)
+            else:
+                stream.value()
+            after = stream.peek()
+            stream.skip()
+            if after == "}":
+                break
+            if after != ",":
+                raise stream.error("Expecting ',' or '}'")
+    if not found:
+        raise FeedRejected(NOT_RECORDS)
+
+
+def json_records(text: TextIO, chunk_chars: int = 1 << 16) -> Iterator[tuple[int, object]]:
+    """The records of a JSON feed as (1-based index, value), read as they are needed.
+
+    Raises FeedRejected (when the iteration reaches it) for text that is not valid JSON or not
+    an array of records or `{"records": [...]}`.
+    """
+    stream = _JsonStream(text, chunk_chars)
+    first = stream.peek()
+    if first == "[":
+        yield from _array(stream)
+    elif first == "{":
+        yield from _records_member(stream)
+    elif first == "":
+        raise FeedRejected("not valid JSON: the feed is empty")
+    else:
+        stream.value()  # raises when it is not JSON at all
+        raise FeedRejected(NOT_RECORDS)
+    if stream.peek() != "":
+        raise stream.error("Extra data after the end of the document")
