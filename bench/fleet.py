@@ -233,7 +233,7 @@ def _poll_store(
     validators: Validators,
     conditional: bool,
 ) -> tuple[Counter[int], Validators]:
-    from sync.fetch.fetcher import ACCEPT, ACCEPT_ENCODING
+    from sync.fetch.http_download import ACCEPT, ACCEPT_ENCODING
 
     session = _session()
     paths = feed_paths(i)

@@ -63,7 +63,7 @@ def run(quick: bool) -> list[Result]:
     import requests
 
     from kiosk.demo.feeds import metrics_csv
-    from sync.fetch.fetcher import ACCEPT, ACCEPT_ENCODING
+    from sync.fetch.http_download import ACCEPT, ACCEPT_ENCODING
     from sync.service import SyncService
     from sync.spec import FeedSpec
     from sync.store.db import open_database

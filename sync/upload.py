@@ -18,7 +18,7 @@ itself, so a number is never saved without being queued nor queued without being
 
 All state is in the database, so a restart or days offline only delay delivery.
 
-Bounds: each request gets `timeout` seconds (connect and read) under a hard `http_fetch.Watchdog`
+Bounds: each request gets `timeout` seconds (connect and read) under a hard `SocketDeadline`
 deadline, and a run stops starting requests after `deadline` seconds. Redirects are not
 followed (requests would turn a redirected POST into a GET and lose the body).
 
@@ -44,7 +44,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from sync.clock import utc_now
-from sync.fetch import http_fetch
+from sync.fetch.deadline import SocketDeadline, deadline_session
+from sync.fetch.responses import unsafe_header_value
+from sync.fetch.wording import (
+    describe_connection_error,
+    describe_tls_error,
+    redact_url,
+    status_text,
+)
 from sync.store.db import Database
 from sync.store.models import Outbox
 from sync.store.writer import Writer
@@ -186,7 +193,7 @@ class OutboxUploader:
         self._db = db
         self._writer = writer
         self._url = url
-        self._shown_url = http_fetch.redact_url(url)
+        self._shown_url = redact_url(url)
         self._token = token
         self._now = now
         self._clock = clock
@@ -197,7 +204,7 @@ class OutboxUploader:
         self._max_retry_seconds = max_retry_seconds
         self._batch_limit = batch_limit
         self._run_lock = threading.Lock()
-        self._session = http_fetch.watched_session()
+        self._session = deadline_session()
 
     def close(self) -> None:
         self._session.close()
@@ -307,7 +314,7 @@ class OutboxUploader:
 
     def _header_problem(self) -> str | None:
         token = self._token
-        if token and http_fetch.unsafe_header_value(token):
+        if token and unsafe_header_value(token):
             # requests' own error would quote the header value, i.e. the token.
             return (
                 "the upload token has characters that cannot go in an HTTP header "
@@ -328,7 +335,7 @@ class OutboxUploader:
 
     def _post(self, item: _Item, seconds: float) -> _Outcome:
         timeouts = (seconds, seconds)
-        with http_fetch.Watchdog(seconds + 1.0) as watchdog:
+        with SocketDeadline(seconds + 1.0) as socket_deadline:
             try:
                 response = self._session.post(
                     self._url,
@@ -339,12 +346,12 @@ class OutboxUploader:
                     stream=True,  # the answer's body is not needed: never read an endless one
                 )
             except requests.exceptions.SSLError as exc:
-                return _Outcome(False, http_fetch.describe_tls_error(exc, self._url), stop=True)
+                return _Outcome(False, describe_tls_error(exc, self._url), stop=True)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                if watchdog.fired:
+                if socket_deadline.fired:
                     reason = f"HQ did not answer within {seconds:g} s"
                 else:
-                    reason = http_fetch.describe_connection_error(exc, self._url, timeouts)
+                    reason = describe_connection_error(exc, self._url, timeouts)
                 return _Outcome(False, reason, stop=True)
             except requests.exceptions.RequestException as exc:
                 # Its text may quote a header value (the token): only the kind of error.
@@ -361,7 +368,7 @@ class OutboxUploader:
     def _judge(self, status: int, reason: str | None) -> _Outcome:
         if 200 <= status < 300 or status == 409:
             return _Outcome(True)
-        text = http_fetch.status_text(status, reason)
+        text = status_text(status, reason)
         if 300 <= status < 400:
             return _Outcome(
                 False,

@@ -9,7 +9,8 @@ from pathlib import Path
 from kiosk.config import CONFIG_ENV, default_config_path, load_config
 from kiosk.exits import EXIT_FAILED, EXIT_OK
 from sync.errors import FeedRejected, FetchError
-from sync.fetch.fetcher import Fetcher, path_of_file_url
+from sync.fetch.fetcher import Fetcher
+from sync.fetch.files import path_of_file_url
 from sync.ingest import whole_feed_problem
 from sync.parse.feed import parse_feed
 from sync.service import resolve_format

@@ -31,8 +31,10 @@ import re
 from typing import BinaryIO
 
 from sync.errors import FetchError
-from sync.fetch import http_fetch
-from sync.fetch.fetcher import Fetched, Fetcher, HtmlPageError, path_of_file_url, strerror
+from sync.fetch.fetcher import Fetcher
+from sync.fetch.files import path_of_file_url
+from sync.fetch.result import Fetched, HtmlPageError
+from sync.fetch.wording import redact_url, strerror
 from sync.spec import FeedSignature, FeedSpec
 
 CHUNK_BYTES = 64 * 1024
@@ -110,7 +112,7 @@ def check_feed(spec: FeedSpec, fetched: Fetched, fetcher: Fetcher) -> None:
         verify(signature, fetched, provided, f"HQ sent no valid {signature.header} header")
         return
     sig_url = signature_url(spec.url)
-    shown = http_fetch.redact_url(sig_url) if spec.is_http else sig_url
+    shown = redact_url(sig_url) if spec.is_http else sig_url
     if spec.is_http:
         provided = _fetch_http_sig(spec, sig_url, fetcher, shown)
     else:

@@ -1,4 +1,4 @@
-"""Tiny raw-socket HTTP servers that misbehave on purpose, for `sync.fetch.fetcher`'s hostile tests.
+"""Tiny raw-socket HTTP servers that misbehave on purpose, for `sync.fetch`'s hostile tests.
 
 pytest-httpserver (werkzeug) answers correctly by design; these send exactly the bytes a broken
 server, proxy or CDN would: a body that drips or never ends, headers that drip, a TLS handshake

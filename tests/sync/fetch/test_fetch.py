@@ -1,4 +1,4 @@
-"""`sync.fetch.fetcher` against real files and a real HTTP(S) server on 127.0.0.1 (no mocks).
+"""`sync.fetch` against real files and a real HTTP(S) server on 127.0.0.1 (no mocks).
 
 Misbehaving servers (drips, endless bodies, bombs, resets) are in `test_fetch_hostile.py`.
 """
@@ -20,7 +20,8 @@ import trustme
 from pytest_httpserver import HTTPServer
 
 from sync.errors import FetchError
-from sync.fetch.fetcher import Fetched, Fetcher, Validators
+from sync.fetch.fetcher import Fetcher
+from sync.fetch.result import Fetched, Validators
 from sync.spec import HttpAuth
 from tests.sync.servers import FakeClock, closed_port, make_spec
 
@@ -394,9 +395,9 @@ def test_attempts_are_logged_at_debug_and_retries_at_info(
 ) -> None:
     server.expect_oneshot_request("/m.csv").respond_with_data("", status=503)
     server.expect_request("/m.csv").respond_with_data(CSV, content_type="text/csv")
-    caplog.set_level(logging.DEBUG, logger="sync.fetch.fetcher")
+    caplog.set_level(logging.DEBUG, logger="sync.fetch")
     read(fetcher.fetch(make_spec(server.url_for("/m.csv")), None))
-    ours = [r for r in caplog.records if r.name == "sync.fetch.fetcher"]
+    ours = [r for r in caplog.records if r.name.startswith("sync.fetch.")]
     attempts = [r for r in ours if "attempt" in r.getMessage() and r.levelno == logging.DEBUG]
     retries = [r for r in ours if r.levelno == logging.INFO]
     assert len(attempts) == 2

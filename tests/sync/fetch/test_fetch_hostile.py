@@ -1,4 +1,4 @@
-"""`sync.fetch.fetcher` against servers that misbehave: every download must end, within its bounds.
+"""`sync.fetch` against servers that misbehave: every download must end, within its bounds.
 
 The raw-socket servers are in `tests/sync/servers.py`; deadlines here run on the real clock with
 tiny limits, since what is tested is that a blocked read really is interrupted.
