@@ -37,15 +37,16 @@ MAX_BAD_ROWS = 1_000_000
 MAX_BAD_KEYS = 100_000
 
 Batches = Iterator[list[dict[str, object]]]
-RowSource = Callable[["ParsedFeed", int], Batches]
+# A format's row reader: the good rows in feed order; it reports the bad ones to the feed.
+RowSource = Callable[["ParsedFeed"], Iterator[Row]]
 
 
 @dataclass(eq=False)
 class ParsedFeed:
     """A feed that passed the whole-feed checks; `batches()` yields its valid rows.
 
-    The counts and `rejects` fill in while `batches()` is consumed ("so far"); they are final
-    once it is exhausted. `batches()` can be called only once.
+    `reject_count` and `rejects` fill in while `batches()` is consumed ("so far"); they and
+    `row_count` are final once it is exhausted. `batches()` can be called only once.
     """
 
     kind: FeedKind
@@ -71,7 +72,31 @@ class ParsedFeed:
         source, self._source = self._source, None
         if source is None:
             raise RuntimeError("the rows of a parsed feed can be read only once")
-        return source(self, size)
+        return self._in_batches(source(self), size)
+
+    def _in_batches(self, rows: Iterator[Row], size: int) -> Batches:
+        """`rows` in lists of at most `size`, keeping `row_count` up to date at each list: every
+        record read is either a good row or a reject. Closing the batches closes `rows`."""
+        batch: list[Row] = []
+        yielded = 0
+        try:
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= size:
+                    full, batch = batch, []
+                    yielded += len(full)
+                    self.row_count = yielded + self.reject_count
+                    yield full
+            if batch:
+                full, batch = batch, []
+                yielded += len(full)
+                self.row_count = yielded + self.reject_count
+                yield full
+        finally:
+            self.row_count = yielded + len(batch) + self.reject_count
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
 
     def _reject(self, line: int, field: str | None, reason: str, *, good: int) -> None:
         """Count a bad row; FeedRejected once there are too many (see MAX_BAD_ROWS)."""
@@ -216,10 +241,9 @@ def _csv_source(
     check, numbered = schema.check, schema.numbered
     key_columns = schema.key_columns if schema.keep_bad_keys else ()
 
-    def rows(feed: ParsedFeed, size: int) -> Batches:
+    def rows(feed: ParsedFeed) -> Iterator[Row]:
         # The hot loop of a million-row feed: locals only, no per-row attribute writes.
-        batch: list[dict[str, object]] = []
-        count = good = 0
+        good = 0
         name = ""
         try:
             for line, cells in csv_records(table):
@@ -235,23 +259,13 @@ def _csv_source(
                 except FieldError as err:
                     if not "".join(cells).strip():
                         continue  # only whitespace: a blank line, not a record
-                    count += 1
                     feed._bad_field(line, name, err, row, key_columns, good=good)
                     continue
-                count += 1
                 if numbered:
                     row["position"] = good
                 good += 1
-                batch.append(row)
-                if len(batch) >= size:
-                    feed.row_count = count
-                    yield batch
-                    batch = []
-            feed.row_count = count
-            if batch:
-                yield batch
+                yield row
         finally:
-            feed.row_count = count
             close()
 
     return rows
@@ -398,15 +412,13 @@ def _json_source(
     check, numbered = schema.check, schema.numbered
     key_columns = schema.key_columns if schema.keep_bad_keys else ()
 
-    def rows(feed: ParsedFeed, size: int) -> Batches:
+    def rows(feed: ParsedFeed) -> Iterator[Row]:
         plans: dict[tuple[str, ...], JsonPlan] = {}
-        batch: list[dict[str, object]] = []
-        count = good = 0
+        good = 0
         name = ""
         text = decoded.open_text()
         try:
             for index, record in json_records(text):
-                count += 1
                 if type(record) is not dict:
                     feed._reject(
                         index,
@@ -434,16 +446,8 @@ def _json_source(
                 if numbered:
                     row["position"] = good
                 good += 1
-                batch.append(row)
-                if len(batch) >= size:
-                    feed.row_count = count
-                    yield batch
-                    batch = []
-            feed.row_count = count
-            if batch:
-                yield batch
+                yield row
         finally:
-            feed.row_count = count
             text.close()
 
     return rows
