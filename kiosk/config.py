@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -176,6 +176,14 @@ class Config:
     hq: HqUploadConfig = field(default_factory=HqUploadConfig)
     celebration: CelebrationConfig = field(default_factory=CelebrationConfig)
     demo_feeds_dir: Path | None = None
+
+
+def default_of(cls: type, name: str) -> Any:
+    """The default of dataclass `cls`'s field `name`: each default is written once, on the class."""
+    value = cls.__dataclass_fields__[name].default
+    if value is MISSING:
+        raise ValueError(f"{cls.__name__}.{name} has no default")
+    return value
 
 
 def default_config_path(explicit: str | None) -> Path:
@@ -459,20 +467,40 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     disp_s = _Section(data.get("display", {}), "[display]", problems)
     open_at, close_at = disp_s.time_window("open", "close")
     display = DisplayConfig(
-        stale_after_minutes=disp_s.number("stale_after_minutes", 120, minimum=1),
-        transition_ms=disp_s.number("transition_ms", 400, minimum=0, maximum=5000, integer=True),
-        cursor_hide_seconds=disp_s.number("cursor_hide_seconds", 3, minimum=0),
+        stale_after_minutes=disp_s.number(
+            "stale_after_minutes", default_of(DisplayConfig, "stale_after_minutes"), minimum=1
+        ),
+        transition_ms=disp_s.number(
+            "transition_ms",
+            default_of(DisplayConfig, "transition_ms"),
+            minimum=0,
+            maximum=5000,
+            integer=True,
+        ),
+        cursor_hide_seconds=disp_s.number(
+            "cursor_hide_seconds", default_of(DisplayConfig, "cursor_hide_seconds"), minimum=0
+        ),
         open_at=open_at,
         close_at=close_at,
-        off_mode=disp_s.choice("off_mode", ("black", "clock"), "black"),
-        shift_pixels=disp_s.number("shift_pixels", 4, minimum=0, maximum=20, integer=True),
-        shift_minutes=disp_s.number("shift_minutes", 10, minimum=1, maximum=24 * 60),
+        off_mode=disp_s.choice(
+            "off_mode", ("black", "clock"), default_of(DisplayConfig, "off_mode")
+        ),
+        shift_pixels=disp_s.number(
+            "shift_pixels",
+            default_of(DisplayConfig, "shift_pixels"),
+            minimum=0,
+            maximum=20,
+            integer=True,
+        ),
+        shift_minutes=disp_s.number(
+            "shift_minutes", default_of(DisplayConfig, "shift_minutes"), minimum=1, maximum=24 * 60
+        ),
     )
     disp_s.finish()
 
     # [celebration]
     cel_s = _Section(data.get("celebration", {}), "[celebration]", problems)
-    sound_on = cel_s.boolean("sound", False)
+    sound_on = cel_s.boolean("sound", default_of(CelebrationConfig, "sound"))
     raw_sound = cel_s.string("sound_file", None)
     sound_file = DEFAULT_SOUND_FILE
     if raw_sound is not None:
@@ -481,10 +509,12 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             cel_s._bad("sound_file", f"file {str(sound_file)!r} does not exist")
     quiet_start, quiet_end = cel_s.time_window("quiet_start", "quiet_end")
     celebration = CelebrationConfig(
-        confetti=cel_s.boolean("confetti", True),
+        confetti=cel_s.boolean("confetti", default_of(CelebrationConfig, "confetti")),
         sound=sound_on,
         sound_file=sound_file,
-        volume=cel_s.number("volume", 0.6, minimum=0, maximum=1),
+        volume=cel_s.number(
+            "volume", default_of(CelebrationConfig, "volume"), minimum=0, maximum=1
+        ),
         quiet_start=quiet_start,
         quiet_end=quiet_end,
     )
@@ -494,15 +524,24 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     lb_s = _Section(data.get("leaderboard", {}), "[leaderboard]", problems)
     leaderboard = LeaderboardConfig(
         metric=lb_s.string("metric", None),
-        period=lb_s.choice("period", ("day", "week", "month"), "month"),
+        period=lb_s.choice(
+            "period", ("day", "week", "month"), default_of(LeaderboardConfig, "period")
+        ),
     )
     lb_s.finish()
 
     # [sync]
     sync_s = _Section(data.get("sync", {}), "[sync]", problems)
     sync = SyncConfig(
-        start_delay_seconds=sync_s.number("start_delay_seconds", 5, minimum=0, maximum=3600),
-        jitter_seconds=sync_s.number("jitter_seconds", 60, minimum=0, maximum=3600),
+        start_delay_seconds=sync_s.number(
+            "start_delay_seconds",
+            default_of(SyncConfig, "start_delay_seconds"),
+            minimum=0,
+            maximum=3600,
+        ),
+        jitter_seconds=sync_s.number(
+            "jitter_seconds", default_of(SyncConfig, "jitter_seconds"), minimum=0, maximum=3600
+        ),
     )
     fetch_defaults = _fetch_options(sync_s, FetchOptions(), config_dir)
     sync_s.finish()
@@ -511,9 +550,15 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     log_s = _Section(data.get("logging", {}), "[logging]", problems)
     logging_cfg = LoggingConfig(
         dir=_resolve_path(config_dir, log_s.string("dir", "var/log")),
-        level=log_s.choice("level", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
-        max_megabytes=log_s.number("max_megabytes", 5, minimum=0.1, maximum=1024),
-        backups=log_s.number("backups", 3, minimum=0, maximum=100, integer=True),
+        level=log_s.choice(
+            "level", ("DEBUG", "INFO", "WARNING", "ERROR"), default_of(LoggingConfig, "level")
+        ),
+        max_megabytes=log_s.number(
+            "max_megabytes", default_of(LoggingConfig, "max_megabytes"), minimum=0.1, maximum=1024
+        ),
+        backups=log_s.number(
+            "backups", default_of(LoggingConfig, "backups"), minimum=0, maximum=100, integer=True
+        ),
     )
     log_s.finish()
 
@@ -522,11 +567,36 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     manager = ManagerConfig(
         pin_file=_resolve_path(config_dir, man_s.string("pin_file", "var/manager-pin.json")),
         key_file=_resolve_path(config_dir, man_s.string("key_file", "var/manager-pin.key")),
-        min_pin_length=man_s.number("min_pin_length", 4, minimum=4, maximum=12, integer=True),
-        max_attempts=man_s.number("max_attempts", 5, minimum=1, maximum=20, integer=True),
-        lockout_minutes=man_s.number("lockout_minutes", 5, minimum=1, maximum=24 * 60),
-        idle_seconds=man_s.number("idle_seconds", 60, minimum=10, maximum=3600),
-        shoutout_days=man_s.number("shoutout_days", 7, minimum=1, maximum=90, integer=True),
+        min_pin_length=man_s.number(
+            "min_pin_length",
+            default_of(ManagerConfig, "min_pin_length"),
+            minimum=4,
+            maximum=12,
+            integer=True,
+        ),
+        max_attempts=man_s.number(
+            "max_attempts",
+            default_of(ManagerConfig, "max_attempts"),
+            minimum=1,
+            maximum=20,
+            integer=True,
+        ),
+        lockout_minutes=man_s.number(
+            "lockout_minutes",
+            default_of(ManagerConfig, "lockout_minutes"),
+            minimum=1,
+            maximum=24 * 60,
+        ),
+        idle_seconds=man_s.number(
+            "idle_seconds", default_of(ManagerConfig, "idle_seconds"), minimum=10, maximum=3600
+        ),
+        shoutout_days=man_s.number(
+            "shoutout_days",
+            default_of(ManagerConfig, "shoutout_days"),
+            minimum=1,
+            maximum=90,
+            integer=True,
+        ),
     )
     man_s.finish()
 
@@ -543,9 +613,18 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     hq = HqUploadConfig(
         upload_url=upload_url,
         token=_secret(hq_s, "token", problems),
-        retry_seconds=hq_s.number("retry_seconds", 60, minimum=1, maximum=86400),
-        max_retry_seconds=hq_s.number("max_retry_seconds", 3600, minimum=1, maximum=7 * 86400),
-        timeout_seconds=hq_s.number("timeout_seconds", 20, minimum=1, maximum=600),
+        retry_seconds=hq_s.number(
+            "retry_seconds", default_of(HqUploadConfig, "retry_seconds"), minimum=1, maximum=86400
+        ),
+        max_retry_seconds=hq_s.number(
+            "max_retry_seconds",
+            default_of(HqUploadConfig, "max_retry_seconds"),
+            minimum=1,
+            maximum=7 * 86400,
+        ),
+        timeout_seconds=hq_s.number(
+            "timeout_seconds", default_of(HqUploadConfig, "timeout_seconds"), minimum=1, maximum=600
+        ),
     )
     hq_s.finish()
 
@@ -600,8 +679,10 @@ def _parse_feeds(
         raw_url = s.string("url")
         url = _resolve_feed_url(config_dir, raw_url, f"{where} url", problems) if raw_url else None
         fmt = s.choice("format", ("csv", "json"), None)
-        decimal = s.choice("decimal", (".", ","), ".")
-        every = s.number("every_minutes", 15, minimum=0.1, maximum=7 * 24 * 60)
+        decimal = s.choice("decimal", (".", ","), default_of(FeedSpec, "decimal"))
+        every = s.number(
+            "every_minutes", default_of(FeedSpec, "every_minutes"), minimum=0.1, maximum=7 * 24 * 60
+        )
         token = _secret(s, "token", problems)
         username = s.string("username", None)
         password = _secret(s, "password", problems)
