@@ -85,7 +85,7 @@ def apply_feed(
 
 def whole_feed_problem(kind: FeedKind, parsed: RowSource) -> str | None:
     """Why a read feed is rejected whole for its rows, or None: a `catalog` or `stores` feed
-    without data rows, or data rows that are all bad (PRODUCT.md, "Applying a feed")."""
+    without data rows, or data rows that are all bad (docs/feeds.md, "How a feed is applied")."""
     if parsed.row_count == 0:
         if kind in ("catalog", "stores"):
             return f"the {kind} feed has no data rows; refusing to replace the {kind} with nothing"

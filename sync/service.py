@@ -14,15 +14,16 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Literal
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from sync.errors import FeedRejected, FetchError, Reject
-from sync.fetch.fetcher import Fetched, Fetcher, Validators
+from sync.fetch.fetcher import Fetcher
+from sync.fetch.result import Fetched, Validators
 from sync.fetch.signature import SignatureError, check_feed
 from sync.ingest import ApplyResult, apply_feed
 from sync.parse.feed import ParsedFeed, parse_feed
@@ -32,10 +33,21 @@ from sync.store.db import Database
 from sync.store.models import FeedState, SyncRun
 from sync.store.recovery import describe_db_error
 from sync.store.writer import Writer
+from sync.vocabulary import FeedStatus
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["applied", "unchanged", "rejected", "failed"]
+
+class Outcome(StrEnum):
+    """What one pull did: applied a new body, found it unchanged, rejected it whole (old data
+    kept), or failed to get it."""
+
+    applied = "applied"
+    unchanged = "unchanged"
+    rejected = "rejected"
+    failed = "failed"
+
+
 RUN_HISTORY_DAYS = 30
 
 
@@ -59,24 +71,24 @@ class PullReport:
 
     @property
     def ok(self) -> bool:
-        return self.outcome in ("applied", "unchanged")
+        return self.outcome in (Outcome.applied, Outcome.unchanged)
 
     @property
     def changed(self) -> bool:
         """Whether the data the screens show may have changed."""
-        return self.outcome == "applied"
+        return self.outcome == Outcome.applied
 
     def line(self) -> str:
         """One line for `kiosk sync --once`."""
-        if self.outcome == "applied":
+        if self.outcome == Outcome.applied:
             text = f"{self.name}: ok, applied {_rows(self.rows_applied)}"
             if self.rows_rejected:
                 text += f", skipped {_rows(self.rows_rejected, 'bad ')} (first: {self.rejects[0]})"
             return text
-        if self.outcome == "unchanged":
+        if self.outcome == Outcome.unchanged:
             how = f"HTTP {self.http_status}" if self.http_status else "same file size and time"
             return f"{self.name}: ok, unchanged ({how})"
-        what = "rejected" if self.outcome == "rejected" else "failed"
+        what = str(self.outcome)  # rejected or failed
         return f"{self.name}: error, {what}: {self.error}; kept the previous data"
 
 
@@ -169,12 +181,14 @@ class SyncService:
                 fetched = self._fetcher(spec.name).fetch(spec, previous)
             except FetchError as exc:
                 return self._finish(
-                    spec, started, "failed", error=exc.reason, http_status=exc.http_status
+                    spec, started, Outcome.failed, error=exc.reason, http_status=exc.http_status
                 )
             with fetched:
                 if fetched.unchanged:
                     # Nothing new arrived, so there is nothing to authenticate either.
-                    return self._finish(spec, started, "unchanged", http_status=fetched.http_status)
+                    return self._finish(
+                        spec, started, Outcome.unchanged, http_status=fetched.http_status
+                    )
                 rejected = self._check_signature(spec, started, fetched)
                 if rejected is not None:
                     return rejected
@@ -184,7 +198,7 @@ class SyncService:
             # A full disk or a damaged database gets words a technician can act on; anything
             # else is a bug, shown as such (never SQLAlchemy's message: it quotes rows of data).
             error = describe_db_error(exc) or f"internal error: {_one_line(exc)}"
-            return self._finish(spec, started, "failed", error=error)
+            return self._finish(spec, started, Outcome.failed, error=error)
 
     def _check_signature(
         self, spec: FeedSpec, started: dt.datetime, fetched: Fetched
@@ -197,11 +211,11 @@ class SyncService:
             check_feed(spec, fetched, self._fetcher(spec.name))
         except SignatureError as exc:
             return self._finish(
-                spec, started, "rejected", error=exc.reason, http_status=fetched.http_status
+                spec, started, Outcome.rejected, error=exc.reason, http_status=fetched.http_status
             )
         except FetchError as exc:
             return self._finish(
-                spec, started, "failed", error=exc.reason, http_status=fetched.http_status
+                spec, started, Outcome.failed, error=exc.reason, http_status=fetched.http_status
             )
         return None
 
@@ -223,7 +237,7 @@ class SyncService:
             return self._finish(
                 spec,
                 started,
-                "rejected",
+                Outcome.rejected,
                 error=exc.reason,
                 http_status=fetched.http_status,
                 rows_rejected=parsed.reject_count if parsed else 0,
@@ -244,7 +258,7 @@ class SyncService:
                 name=spec.name,
                 kind=spec.kind,
                 url=spec.url,
-                outcome="applied",
+                outcome=Outcome.applied,
                 started=started,
                 finished=self._now(),
                 rows_applied=applied.rows_applied,
@@ -293,7 +307,7 @@ class SyncService:
             log.exception("could not record the outcome of feed %s", spec.name)
             self._record_status_only(spec, report)
         # An unchanged poll every minute would be 1,440 log lines a day per feed.
-        if report.outcome == "unchanged":
+        if report.outcome == Outcome.unchanged:
             level = logging.DEBUG
         else:
             level = logging.INFO if report.ok else logging.WARNING
@@ -314,7 +328,7 @@ class SyncService:
                     .where(FeedState.name == spec.name)
                     .values(
                         last_attempt=report.finished,
-                        status="ok" if report.ok else "error",
+                        status=FeedStatus.ok if report.ok else FeedStatus.error,
                         outcome=report.outcome,
                         http_status=report.http_status,
                         error=(report.error or "")[:500] or None,
@@ -348,11 +362,11 @@ class SyncService:
         state.last_attempt = report.finished
         state.outcome = report.outcome
         state.http_status = report.http_status
-        state.status = "ok" if report.ok else "error"
+        state.status = FeedStatus.ok if report.ok else FeedStatus.error
         state.error = report.error
         if report.ok:
             state.last_success = report.finished
-        if report.outcome == "applied":
+        if report.outcome == Outcome.applied:
             state.last_change = report.finished
             # Stored only now, with the data, so a rejected feed is fetched whole next time.
             if validators is not None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from sync.spec import FeedSpec
 from sync.store.models import FeedState
+from sync.vocabulary import FeedStatus
 
 _SECRET_QUERY = re.compile(
     r"(?i)((?:^|&)(?:[^=&]*(?:token|key|sig|signature|secret|password|pass)"
@@ -60,7 +61,7 @@ def feed_statuses(
                 "url": redact_url(spec.url),
                 "last_attempt": _iso(state.last_attempt, tz) if state else None,
                 "last_success": _iso(state.last_success, tz) if state else None,
-                "status": state.status if state else "never",
+                "status": state.status if state else FeedStatus.never,
                 "rows_applied": state.rows_applied if state else 0,
                 "rows_rejected": state.rows_rejected if state else 0,
                 "error": state.error if state else None,

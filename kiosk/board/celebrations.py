@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from kiosk.board.model import GoalPeriod, MetricEntry, Scoreboard
+from kiosk.board.model import GoalPeriod, MetricEntry, Scoreboard, Status
 from kiosk.board.periods import PERIODS, period_end, period_start
 from sync.store.db import Database
 from sync.store.models import Celebrated
@@ -77,7 +77,7 @@ class CelebrationDetector:
             if entry.target is None:
                 continue
             goal = goal_of(entry, day)
-            if entry.status == "met":
+            if entry.status == Status.met:
                 met.setdefault(goal, entry)
             else:
                 below.add(goal)

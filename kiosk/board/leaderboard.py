@@ -25,6 +25,7 @@ from kiosk.board.scoreboard import (
     load_targets,
 )
 from sync.store.models import Store
+from sync.vocabulary import Direction
 
 
 def pick_metric(catalog: Sequence[CatalogInfo], metric: str | None) -> CatalogInfo | None:
@@ -48,8 +49,8 @@ class _Standing:
         if self.entry.percent is not None:
             # The displayed (rounded) percent: two stores showing 101.2 % share a rank.
             return self.entry.percent
-        if self.entry.direction == "down" and self.entry.actual == 0:
-            # Nothing spent against a budget counts as above any percent (PRODUCT.md).
+        if self.entry.direction == Direction.down and self.entry.actual == 0:
+            # Nothing spent against a budget counts as above any percent (docs/cli.md, "percent").
             return math.inf
         return None  # up with a target of 0: no meaningful percent
 

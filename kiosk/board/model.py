@@ -8,12 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
 
-Period = Literal["day", "week", "month"]
-Status = Literal["met", "on_track", "behind"]
-Source = Literal["hq", "store"]
-PERSPECTIVES: tuple[str, ...] = ("financial", "customer", "process", "learning")
+from sync.vocabulary import Aggregate, Direction, MessageKind, Period, Perspective, words
+
+
+class Status(StrEnum):
+    """Where a goal stands (docs/cli.md, "status"): met, on track by pace, or behind."""
+
+    met = "met"
+    on_track = "on_track"
+    behind = "behind"
+
+
+class Source(StrEnum):
+    """Where a number came from: HQ's feeds, or a manager's entry at the store."""
+
+    hq = "hq"
+    store = "store"
+
+
+PERSPECTIVES: tuple[str, ...] = words(Perspective)
 PERSPECTIVE_LABELS: dict[str, str] = {
     "financial": "Financial",
     "customer": "Customer",
@@ -39,8 +54,8 @@ class MetricEntry:
     # Display details from the catalog (not part of the JSON contract).
     unit: str = ""
     decimals: int = 0
-    direction: Literal["up", "down"] = "up"
-    aggregate: Literal["sum", "mean", "last"] = "sum"
+    direction: Direction = Direction.up
+    aggregate: Aggregate = Aggregate.sum
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -83,7 +98,7 @@ class CommentView:
 class MessageView:
     title: str
     body: str
-    kind: Literal["news", "story", "lesson", "expectation", "recognition"]
+    kind: MessageKind
     start: dt.date
     end: dt.date | None
 
@@ -113,7 +128,7 @@ class Recognition:
     title: str
     body: str
     day: dt.date
-    origin: Literal["hq", "store"]
+    origin: Source
 
 
 @dataclass(frozen=True)
@@ -153,14 +168,14 @@ class Trend:
     """The last days (oldest first, the board's date last) of a metric with a day goal."""
 
     metric: str
-    direction: Literal["up", "down"]
+    direction: Direction
     days: tuple[TrendDay, ...]
 
     def met(self, item: TrendDay) -> bool | None:
         """Whether `item`'s value reached its goal (at most the goal for a `down` metric)."""
         if item.value is None or item.goal is None:
             return None
-        if self.direction == "down":
+        if self.direction == Direction.down:
             return item.value <= item.goal
         return item.value >= item.goal
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import get_args
 
-from kiosk.board.model import Period
+from sync.vocabulary import Period
 
-PERIODS: tuple[Period, ...] = get_args(Period)
+PERIODS: tuple[Period, ...] = tuple(Period)
 
 
 def _check(period: str) -> None:
@@ -23,9 +22,9 @@ def _check(period: str) -> None:
 def period_start(period: Period, day: dt.date) -> dt.date:
     """The first day of the `period` holding `day`: the day itself, its Monday, or the 1st."""
     _check(period)
-    if period == "week":
+    if period == Period.week:
         return day - dt.timedelta(days=day.weekday())
-    if period == "month":
+    if period == Period.month:
         return day.replace(day=1)
     return day
 
@@ -33,9 +32,9 @@ def period_start(period: Period, day: dt.date) -> dt.date:
 def days_in_period(period: Period, day: dt.date) -> int:
     """How many calendar days the `period` holding `day` has (1, 7, or 28 to 31)."""
     _check(period)
-    if period == "week":
+    if period == Period.week:
         return 7
-    if period == "month":
+    if period == Period.month:
         return calendar.monthrange(day.year, day.month)[1]
     return 1
 

@@ -1,7 +1,7 @@
 """The scoreboard model: each catalog metric's actual, target, percent, pace and status.
 
 This is the one code path behind both the scoreboard screen and `kiosk scoreboard --json`, so
-it follows PRODUCT.md to the letter. It is split in two:
+it follows docs/cli.md ("The scoreboard model") to the letter. It is split in two:
 
 - pure maths (`compute_entry`): one metric over one period from plain values,
   unit-testable without a database;
@@ -21,7 +21,7 @@ import decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal, cast
+from typing import Any
 
 from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from kiosk.board.model import EntryRow, MetricEntry, Period, Scoreboard, Source, Status
 from kiosk.board.periods import PERIODS, days_in_period, elapsed_days, period_end, period_start
 from sync.store.models import CatalogMetric, ManagerEntry, MetricValue, Target
+from sync.vocabulary import Aggregate, Direction
 
 # Enough digits that sums of typed values and the single division behind each percent are
 # exact whenever the true result is a short decimal (100, 99.95, ...), so the half-up rounding
@@ -50,8 +51,8 @@ class CatalogInfo:
     label: str
     perspective: str = "financial"
     unit: str = ""
-    direction: Literal["up", "down"] = "up"
-    aggregate: Literal["sum", "mean", "last"] = "sum"
+    direction: Direction = Direction.up
+    aggregate: Aggregate = Aggregate.sum
     decimals: int = 0
     entry: bool = False
 
@@ -116,7 +117,7 @@ def _percent_of(
     One division keeps the result exact when it is a short decimal; the caller passes the
     actual as numerator / 1, or a projection as actual x days / elapsed days.
     """
-    if direction == "down":
+    if direction == Direction.down:
         if numerator == _ZERO:
             # Spending nothing against a budget beats any target: null, but counts as >= 100.
             return _Percent(None, zero_met=True)
@@ -128,16 +129,16 @@ def _percent_of(
 
 def _aggregate(aggregate: str, used: Sequence[tuple[dt.date, DayValue]]) -> tuple[Decimal, Source]:
     """The period's actual from its days with a value (in any order), and its source."""
-    if aggregate == "last":
+    if aggregate == Aggregate.last:
         _, latest = max(used, key=_by_day)
         return _dec(latest.value), latest.source
     total = _ZERO
     from_store = False
     for _, item in used:
         total = _CONTEXT.add(total, _dec(item.value))
-        from_store = from_store or item.source == "store"
-    source: Source = "store" if from_store else "hq"
-    if aggregate == "mean":
+        from_store = from_store or item.source == Source.store
+    source = Source.store if from_store else Source.hq
+    if aggregate == Aggregate.mean:
         return _CONTEXT.divide(total, Decimal(len(used))), source
     return total, source
 
@@ -159,8 +160,8 @@ def _round1(value: Decimal | None) -> float | None:
 def _is_open_budget(direction: str, aggregate: str, period: Period, day: dt.date) -> bool:
     """A down/sum week or month before its last day: the budget can still be blown."""
     return (
-        direction == "down"
-        and aggregate == "sum"
+        direction == Direction.down
+        and aggregate == Aggregate.sum
         and period != "day"
         and day < period_end(period, day)
     )
@@ -171,17 +172,17 @@ def _status(
 ) -> Status:
     """met / on_track / behind, decided on unrounded values."""
     if percent.reached and not _is_open_budget(info.direction, info.aggregate, period, day):
-        return "met"
+        return Status.met
     if pace is not None and pace.reached:
-        return "on_track"
-    return "behind"
+        return Status.on_track
+    return Status.behind
 
 
 def _pace(
     info: CatalogInfo, period: Period, day: dt.date, actual: Decimal, target: Decimal
 ) -> _Percent | None:
     """The projected end-of-period value as a percent of target; None for a day."""
-    if period == "day":
+    if period == Period.day:
         return None
     if info.aggregate != "sum":
         # A mean or a latest value does not grow with the days: it is its own projection.
@@ -320,7 +321,7 @@ _TARGETS = select(Target.store_id, Target.metric, Target.period, Target.start, T
 def _values_half(model: type[MetricValue] | type[ManagerEntry], source: Source) -> Select[Any]:
     """Day values of one table; seeks the (store_id, metric, day) primary key per pair."""
     return select(
-        model.store_id, model.metric, model.day, model.value, literal(source).label("source")
+        model.store_id, model.metric, model.day, model.value, literal(source.value).label("source")
     ).where(
         model.store_id.in_(bindparam("store_ids", expanding=True)),
         model.metric.in_(bindparam("metrics", expanding=True)),
@@ -329,7 +330,9 @@ def _values_half(model: type[MetricValue] | type[ManagerEntry], source: Source) 
     )
 
 
-_DAY_VALUES = union_all(_values_half(MetricValue, "hq"), _values_half(ManagerEntry, "store"))
+_DAY_VALUES = union_all(
+    _values_half(MetricValue, Source.hq), _values_half(ManagerEntry, Source.store)
+)
 
 
 def load_catalog(session: Session) -> tuple[CatalogInfo, ...]:
@@ -340,8 +343,8 @@ def load_catalog(session: Session) -> tuple[CatalogInfo, ...]:
             label=row.label,
             perspective=row.perspective,
             unit=row.unit or "",
-            direction=cast(Literal["up", "down"], row.direction),
-            aggregate=cast(Literal["sum", "mean", "last"], row.aggregate),
+            direction=Direction(row.direction),
+            aggregate=Aggregate(row.aggregate),
             decimals=row.decimals or 0,
             entry=bool(row.entry),
         )
@@ -393,8 +396,8 @@ def load_day_values(
     for store_id, metric, day, value, source in session.execute(_DAY_VALUES, params).all():
         per_day = found.setdefault((store_id, metric), {})
         # HQ wins: never let an entry replace an HQ value, whichever half SQLite returns first.
-        if source == "hq" or day not in per_day:
-            per_day[day] = DayValue(value, source)
+        if source == Source.hq or day not in per_day:
+            per_day[day] = DayValue(value, Source(source))
     return found
 
 
@@ -419,5 +422,5 @@ def load_store_data(session: Session, store_id: str, day: dt.date) -> StoreData:
 
 
 def build_scoreboard(session: Session, store_id: str, day: dt.date) -> Scoreboard:
-    """The scoreboard of `store_id` on the store's date `day` (see PRODUCT.md)."""
+    """The scoreboard of `store_id` on the store's date `day` (see docs/cli.md)."""
     return scoreboard_from_data(load_store_data(session, store_id, day))

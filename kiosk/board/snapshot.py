@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Literal, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +24,8 @@ from kiosk.board.model import (
     Period,
     Recognition,
     Scoreboard,
+    Source,
+    Status,
 )
 from kiosk.board.scoreboard import entry_rows, load_store_data, scoreboard_from_data
 from kiosk.board.trends import load_trends, trend_metrics
@@ -32,10 +33,10 @@ from kiosk.config import Config
 from sync.spec import FeedSpec
 from sync.store.db import Database
 from sync.store.models import Comment, FeedState, Message, ShoutOut
+from sync.vocabulary import FeedStatus, MessageKind
 
 COMMENT_DAYS = 14  # "the last 14 days' comments up to the date"
 EVERY_STORE = "*"
-MessageKind = Literal["news", "story", "lesson", "expectation", "recognition"]
 
 
 def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) -> BoardSnapshot:
@@ -58,7 +59,7 @@ def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) 
                 store_id,
                 day,
                 config.leaderboard.metric,
-                cast(Period, config.leaderboard.period),
+                Period(config.leaderboard.period),
                 catalog=data.catalog,
             ),
             celebration=Celebration(goals_met=goals_met(scoreboard), recognitions=recognitions),
@@ -100,10 +101,10 @@ def load_messages(
     messages: list[MessageView] = []
     recognitions: list[Recognition] = []
     for row in rows:
-        if row.kind == "recognition":
-            recognitions.append(Recognition(row.title, row.body or "", row.start, "hq"))
+        kind = MessageKind(row.kind)
+        if kind is MessageKind.recognition:
+            recognitions.append(Recognition(row.title, row.body or "", row.start, Source.hq))
         else:
-            kind = cast(MessageKind, row.kind)
             messages.append(MessageView(row.title, row.body or "", kind, row.start, row.end))
     return tuple(messages), tuple(recognitions)
 
@@ -120,7 +121,7 @@ def load_shoutouts(session: Session, store_id: str, day: dt.date) -> tuple[Recog
         )
         .order_by(ShoutOut.day.desc(), ShoutOut.created_at.desc(), ShoutOut.id.desc())
     )
-    return tuple(Recognition(row.text, "", row.day, "store") for row in rows)
+    return tuple(Recognition(row.text, "", row.day, Source.store) for row in rows)
 
 
 def merge_recognitions(
@@ -135,7 +136,7 @@ def merge_recognitions(
 
 def goals_met(scoreboard: Scoreboard) -> tuple[MetricEntry, ...]:
     """The scoreboard entries whose goal is met, in scoreboard order."""
-    return tuple(entry for entry in scoreboard.metrics if entry.status == "met")
+    return tuple(entry for entry in scoreboard.metrics if entry.status == Status.met)
 
 
 def load_freshness(session: Session, config: Config, now: dt.datetime) -> Freshness:
@@ -153,14 +154,14 @@ def load_freshness(session: Session, config: Config, now: dt.datetime) -> Freshn
     # A configured feed without a state row has never been pulled: no success, no status.
     state = {row.name: (row.last_success, row.status) for row in rows}
     per_feed: list[tuple[FeedSpec, dt.datetime | None, str]] = [
-        (feed, *state.get(feed.name, (None, "never"))) for feed in feeds
+        (feed, *state.get(feed.name, (None, FeedStatus.never))) for feed in feeds
     ]
     oldest = min((moment for _, moment, _ in per_feed if moment is not None), default=None)
     limit = config.display.stale_after_minutes
     return Freshness(
         last_success=None if oldest is None else oldest.astimezone(config.store.tz),
         stale=any(_feed_is_stale(f, moment, limit, now) for f, moment, _ in per_feed),
-        failing_feeds=tuple(f.name for f, _, status in per_feed if status == "error"),
+        failing_feeds=tuple(f.name for f, _, status in per_feed if status == FeedStatus.error),
     )
 
 

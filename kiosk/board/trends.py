@@ -23,7 +23,7 @@ TREND_DAYS = 14
 _DAY_TARGETS = select(Target.metric, Target.start, Target.target).where(
     Target.store_id == bindparam("store_id"),
     Target.metric.in_(bindparam("metrics", expanding=True)),
-    Target.period == "day",
+    Target.period == Period.day.value,
     Target.start >= bindparam("first"),
     Target.start <= bindparam("last"),
 )

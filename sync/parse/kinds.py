@@ -26,6 +26,7 @@ from sync.parse.fields import (
     text_reader,
 )
 from sync.spec import FeedKind
+from sync.vocabulary import Aggregate, Direction, MessageKind, Period, Perspective, words
 
 FieldType = Literal["text", "number", "date", "choice", "yes/no", "whole number"]
 Row = dict[str, object]
@@ -33,16 +34,16 @@ Row = dict[str, object]
 # that depend on another field, and raise FieldError(reason, field) for a bad row.
 RowCheck = Callable[[Row], None]
 
-PERSPECTIVES = ("financial", "customer", "process", "learning")
+PERSPECTIVES = words(Perspective)
 PERSPECTIVE_ALIASES: Mapping[str, str] = {
     "internal_process": "process",
     "learning_and_growth": "learning",
     "learning_growth": "learning",
 }
-DIRECTIONS = ("up", "down")
-AGGREGATES = ("sum", "mean", "last")
-PERIODS = ("day", "week", "month")
-MESSAGE_KINDS = ("news", "story", "lesson", "expectation", "recognition")
+DIRECTIONS = words(Direction)
+AGGREGATES = words(Aggregate)
+PERIODS = words(Period)
+MESSAGE_KINDS = words(MessageKind)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sync.vocabulary import FeedStatus
+
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """An aware datetime stored as naive UTC; read back as aware UTC.
@@ -144,7 +146,7 @@ class FeedState(Base):
     last_attempt: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_success: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_change: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    status: Mapped[str] = mapped_column(String, default="never")  # ok / error / never
+    status: Mapped[str] = mapped_column(String, default=FeedStatus.never.value)  # FeedStatus
     outcome: Mapped[str | None] = mapped_column(String, nullable=True)
     http_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rows_applied: Mapped[int] = mapped_column(Integer, default=0)
