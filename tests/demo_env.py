@@ -10,27 +10,13 @@ from kiosk.config import Config, load_config
 from kiosk.demo.feeds import write_demo_feeds
 from sync.service import SyncService
 from sync.store.db import Database, open_database
+from tests import configs
 
 DEMO_DAY = dt.date(2026, 11, 24)  # a Tuesday
 # 15:00 in Chicago on DEMO_DAY.
 DEMO_NOW = dt.datetime(2026, 11, 24, 21, 0, tzinfo=dt.UTC)
 
-CONFIG = """
-[store]
-id = "S001"
-name = "Downtown"
-timezone = "America/Chicago"
-
-[database]
-path = "kiosk.db"
-
-[logging]
-dir = "log"
-
-[sync]
-start_delay_seconds = 0
-jitter_seconds = 0
-"""
+CONFIG = configs.config_text(sync="start_delay_seconds = 0\njitter_seconds = 0\n")
 
 FEEDS = (
     ("stores", "stores", "stores.csv"),
@@ -61,11 +47,7 @@ class DemoEnv:
 def demo_env(folder: Path, day: dt.date = DEMO_DAY, *, extra: str = "") -> DemoEnv:
     """Demo feeds for `day` in `folder`, a config reading them, a migrated database."""
     feeds_dir = folder / "feeds"
-    text = CONFIG + extra
-    for name, kind, file in FEEDS:
-        text += f'\n[[feeds]]\nname = "{name}"\nkind = "{kind}"\nurl = "feeds/{file}"\n'
-    path = folder / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    config = load_config(path)
+    text = CONFIG + extra + configs.feed_tables((n, k, f"feeds/{f}") for n, k, f in FEEDS)
+    config = load_config(configs.write_config(folder, text))
     write_demo_feeds(feeds_dir, config.store, day)
     return DemoEnv(config=config, db=open_database(config.database_path), feeds_dir=feeds_dir)

@@ -10,8 +10,7 @@ What is stored where, and why:
 - `pin_attempts` table: the time of each checked attempt and whether it was right, never the
   digits. The lockout is derived from it, so restarting the kiosk does not reset the count.
 
-A four-digit PIN has only 10,000 values; whatever the hash, only the lockout protects it (see
-STYLE.md, "Pitfalls"). So:
+A four-digit PIN has only 10,000 values; whatever the hash, only the lockout protects it. So:
 
 - after `max_attempts` consecutive wrong PINs, entry is locked for `lockout_minutes`;
 - each further lockout without a right PIN in between lasts twice as long as the one before,

@@ -4,34 +4,14 @@ and `python -m kiosk` run as a subprocess, the way an HQ or a store technician r
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-Feed = tuple[str, str, str]  # (name, kind, url or path relative to the config's folder)
-
-
-def run_kiosk(
-    *args: str,
-    cwd: Path,
-    env: Mapping[str, str] | None = None,
-    stdin: str | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """`python -m kiosk ARGS` in `cwd`, without any KIOSK_CONFIG of the test runner's own."""
-    base = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**base, **(env or {})},
-        input=stdin,
-    )
+from tests import configs
+from tests.configs import Feed, run_kiosk
 
 
 def config_text(
@@ -42,15 +22,16 @@ def config_text(
     extra: str = "",
     feed_extra: Mapping[str, str] | None = None,
 ) -> str:
-    lines = [
-        f'[store]\nid = "{store_id}"\nname = "Test {store_id}"\ntimezone = "{timezone}"\n',
-        '[database]\npath = "var/kiosk.db"\n',
-        "[sync]\nretries = 0\ndeadline_seconds = 10\nstart_delay_seconds = 0\n",
-    ]
-    for name, kind, url in feeds:
-        more = (feed_extra or {}).get(name, "")
-        lines.append(f'[[feeds]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\n{more}')
-    return "\n".join(lines) + extra
+    """A contract store: its own id and zone, the database under var/, no retries."""
+    return configs.config_text(
+        feeds,
+        store=configs.store_section(store_id, f"Test {store_id}", timezone),
+        database="var/kiosk.db",
+        log_dir=None,
+        sync="retries = 0\ndeadline_seconds = 10\nstart_delay_seconds = 0\n",
+        extra=extra,
+        feed_extra=feed_extra,
+    )
 
 
 @dataclass

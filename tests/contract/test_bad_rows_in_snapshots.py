@@ -1,4 +1,4 @@
-"""PRODUCT.md, "Applying a feed": "A bad row is skipped and reported ... It never changes
+"""docs/feeds.md, "How a feed is applied": "A bad row is skipped and reported ... It never changes
 stored data", for the snapshot kinds with a key (`catalog` by metric, `stores` by store_id).
 
 A snapshot pull replaces what the previous pull of the feed brought; a bad row in it must not

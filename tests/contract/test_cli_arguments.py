@@ -1,4 +1,4 @@
-"""PRODUCT.md, "Command-line contract": `--config`, then `$KIOSK_CONFIG`, then ./config.toml;
+"""docs/cli.md, "Common rules": `--config`, then `$KIOSK_CONFIG`, then ./config.toml;
 exit 2 on a bad config or a bad argument (an unknown screen, a malformed `--date` or
 `--size`), with one line per problem on stderr."""
 

@@ -1,4 +1,4 @@
-"""PRODUCT.md, "The HQ feed contract": real exports of another HQ (Excel on Windows in Europe,
+"""docs/feeds.md, the HQ feed contract: real exports of another HQ (Excel on Windows in Europe,
 JSON from a web service) through `kiosk sync --once` and `kiosk feeds check`."""
 
 from __future__ import annotations

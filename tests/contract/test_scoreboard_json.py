@@ -1,4 +1,4 @@
-"""PRODUCT.md, `kiosk scoreboard --json`: the shape, the entries and every number, computed by
+"""docs/cli.md, `kiosk scoreboard --json`: the shape, the entries and every number, computed by
 hand for one store on Wednesday 2026-03-11 (its week began Monday the 9th; March has 31 days),
 with HQ values, manager entries and targets of several periods."""
 

@@ -1,5 +1,5 @@
-"""PRODUCT.md, "Applying a feed" and the `kiosk sync --once` / `kiosk status --json` rows of the
-command-line contract, run as another HQ would: its own store ids, regions and time zone,
+"""docs/feeds.md, "How a feed is applied", and docs/cli.md's `kiosk sync --once` and
+`kiosk status --json`, run as another HQ would: its own store ids, regions and time zone,
 feeds from files and from a local HTTP server."""
 
 from __future__ import annotations

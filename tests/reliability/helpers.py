@@ -4,45 +4,23 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from tests import configs
+from tests.configs import Feed
+
 REPO = Path(__file__).resolve().parents[2]
 
-STORE = """
-[store]
-id = "S001"
-name = "Downtown"
-timezone = "America/Chicago"
 
-[database]
-path = "kiosk.db"
-
-[logging]
-dir = "log"
-"""
-
-
-def write_config(folder: Path, feeds: Iterable[tuple[str, str, str]], extra: str = "") -> Path:
+def write_config(folder: Path, feeds: Iterable[Feed], extra: str = "") -> Path:
     """A config in `folder` with `(name, kind, url)` feeds; the database is `folder/kiosk.db`."""
-    text = STORE + extra
-    for name, kind, url in feeds:
-        text += f'\n[[feeds]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\n'
-    path = folder / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return configs.write_config(folder, configs.config_text(feeds, extra=extra))
 
 
 def kiosk(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `python -m kiosk ARGS` to the end."""
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return configs.run_kiosk(*args, cwd=cwd, timeout=timeout)
 
 
 def integrity(path: Path) -> str:

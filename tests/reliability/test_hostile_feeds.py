@@ -17,6 +17,7 @@ import math
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,9 +79,6 @@ CORPUS_CASES: dict[str, tuple[FeedKind, tuple[object, ...]]] = {
     "header_only.csv": ("stores", ("rejected", "no data rows")),
 }
 
-# Counted as the tests run, for docs/reliability.md (printed by the last test with -s).
-TRIED: dict[str, int] = {"corpus files": 0, "generated huge feeds": 0, "hypothesis examples": 0}
-
 
 def pull_file(db: Database, path: Path, kind: FeedKind, name: str = "feed") -> object:
     service = SyncService(db, "S001", [FeedSpec(name=name, kind=kind, url=str(path))])
@@ -95,7 +93,9 @@ def test_every_corpus_file_has_an_expected_outcome() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS_CASES))
-def test_corpus_file_ends_as_bad_rows_or_a_rejection(name: str, db: Database) -> None:
+def test_corpus_file_ends_as_bad_rows_or_a_rejection(
+    name: str, db: Database, tried: Counter[str]
+) -> None:
     kind, expected = CORPUS_CASES[name]
     # Data a previous pull brought: a rejection must leave it alone.
     with db.write.begin() as session:
@@ -107,7 +107,7 @@ def test_corpus_file_ends_as_bad_rows_or_a_rejection(name: str, db: Database) ->
     started = time.monotonic()
     report = pull_file(db, CORPUS / name, kind)
     assert time.monotonic() - started < 5
-    TRIED["corpus files"] += 1
+    tried["corpus files"] += 1
     if expected[0] == "rejected":
         assert report.outcome == "rejected", report.line()
         assert str(expected[1]) in str(report.error)
@@ -164,7 +164,7 @@ def test_reasons_escape_control_characters(db: Database) -> None:
 
 
 @pytest.mark.slow
-def test_huge_hostile_feeds_end_fast_in_bounded_memory() -> None:
+def test_huge_hostile_feeds_end_fast_in_bounded_memory(tried: Counter[str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tests.reliability.big_feeds"],
         cwd=REPO,
@@ -184,7 +184,7 @@ def test_huge_hostile_feeds_end_fast_in_bounded_memory() -> None:
         assert case["outcome"] == "rejected", case
         assert case["seconds"] < 8, case
         assert case["rss_growth_mb"] < 150, case
-    TRIED["generated huge feeds"] += len(cases)
+    tried["generated huge feeds"] += len(cases)
 
 
 # --- property-based -------------------------------------------------------------------------
@@ -239,17 +239,21 @@ FORMATS = st.sampled_from([None, "csv", "json"])
 
 @settings(max_examples=300, deadline=None)
 @given(body=st.binary(max_size=3000), kind=KINDS, fmt=FORMATS)
-def test_random_bytes_never_crash_the_parser(body: bytes, kind: FeedKind, fmt: str | None) -> None:
-    TRIED["hypothesis examples"] += 1
+def test_random_bytes_never_crash_the_parser(
+    body: bytes, kind: FeedKind, fmt: str | None, tried: Counter[str]
+) -> None:
+    tried["hypothesis examples"] += 1
     _parse_all(body, kind, fmt)
 
 
 @settings(max_examples=200, deadline=None)
 @given(body=st.binary(max_size=2000), kind=KINDS)
 def test_random_bytes_after_a_valid_header_never_crash_the_parser(
-    body: bytes, kind: FeedKind
+    body: bytes,
+    kind: FeedKind,
+    tried: Counter[str],
 ) -> None:
-    TRIED["hypothesis examples"] += 1
+    tried["hypothesis examples"] += 1
     header = ",".join(f.name for f in KIND_SCHEMAS[kind].fields).encode() + b"\n"
     _parse_all(header + body, kind)
 
@@ -372,8 +376,10 @@ def csv_feeds(draw: st.DrawFn) -> tuple[FeedKind, bytes]:
 
 @settings(max_examples=300, deadline=None)
 @given(feed=csv_feeds())
-def test_hostile_cells_in_valid_csv_are_bad_rows_or_good_rows(feed: tuple[FeedKind, bytes]) -> None:
-    TRIED["hypothesis examples"] += 1
+def test_hostile_cells_in_valid_csv_are_bad_rows_or_good_rows(
+    feed: tuple[FeedKind, bytes], tried: Counter[str]
+) -> None:
+    tried["hypothesis examples"] += 1
     kind, body = feed
     try:
         body.decode("utf-8")
@@ -429,8 +435,10 @@ def json_feeds(draw: st.DrawFn) -> tuple[FeedKind, bytes]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(feed=json_feeds())
-def test_hostile_json_values_are_bad_rows_or_good_rows(feed: tuple[FeedKind, bytes]) -> None:
-    TRIED["hypothesis examples"] += 1
+def test_hostile_json_values_are_bad_rows_or_good_rows(
+    feed: tuple[FeedKind, bytes], tried: Counter[str]
+) -> None:
+    tried["hypothesis examples"] += 1
     kind, body = feed
     _parse_all(body, kind)
 
@@ -445,9 +453,11 @@ JSON_NUMBERS = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), kind=st.sampled_from(["metrics", "targets", "comments", "catalog"]))
 def test_any_json_number_in_a_number_field_is_bounded_or_a_bad_row(
-    data: st.DataObject, kind: FeedKind
+    data: st.DataObject,
+    kind: FeedKind,
+    tried: Counter[str],
 ) -> None:
-    TRIED["hypothesis examples"] += 1
+    tried["hypothesis examples"] += 1
     numeric = [f for f in KIND_SCHEMAS[kind].fields if f.type in ("number", "whole number")]
     field = data.draw(st.sampled_from(numeric))
     record = data.draw(records(kind, None))
@@ -457,8 +467,10 @@ def test_any_json_number_in_a_number_field_is_bounded_or_a_bad_row(
 
 @settings(max_examples=500, deadline=None)
 @given(text=st.one_of(st.sampled_from(NASTY_CELLS), st.text(max_size=45)), comma=st.booleans())
-def test_a_number_is_ascii_finite_and_bounded_or_a_bad_row(text: str, comma: bool) -> None:
-    TRIED["hypothesis examples"] += 1
+def test_a_number_is_ascii_finite_and_bounded_or_a_bad_row(
+    text: str, comma: bool, tried: Counter[str]
+) -> None:
+    tried["hypothesis examples"] += 1
     read = number_reader("value", decimal="," if comma else ".", required=True)
     try:
         value = read(text)
@@ -472,8 +484,10 @@ def test_a_number_is_ascii_finite_and_bounded_or_a_bad_row(text: str, comma: boo
 
 @settings(max_examples=300, deadline=None)
 @given(day=st.dates(min_value=MIN_DATE, max_value=MAX_DATE))
-def test_period_maths_holds_on_every_date_a_feed_can_bring(day: dt.date) -> None:
-    TRIED["hypothesis examples"] += 1
+def test_period_maths_holds_on_every_date_a_feed_can_bring(
+    day: dt.date, tried: Counter[str]
+) -> None:
+    tried["hypothesis examples"] += 1
     for period in ("day", "week", "month"):
         start, end = period_start(period, day), period_end(period, day)
         assert start <= day <= end
@@ -505,9 +519,12 @@ def shared_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databa
 )
 @given(feed=st.one_of(csv_feeds(), json_feeds()), suffix=st.sampled_from([".csv", ".json", ".txt"]))
 def test_a_pull_of_anything_ends_applied_or_rejected_never_failed(
-    shared_db: tuple[Database, Path], feed: tuple[FeedKind, bytes], suffix: str
+    shared_db: tuple[Database, Path],
+    feed: tuple[FeedKind, bytes],
+    suffix: str,
+    tried: Counter[str],
 ) -> None:
-    TRIED["hypothesis examples"] += 1
+    tried["hypothesis examples"] += 1
     db, folder = shared_db
     kind, body = feed
     path = folder / f"feed{suffix}"
@@ -517,8 +534,3 @@ def test_a_pull_of_anything_ends_applied_or_rejected_never_failed(
     assert time.monotonic() - started < 5
     assert report.outcome in ("applied", "rejected"), report.line()
     assert "internal error" not in (report.error or "")
-
-
-def test_print_counts() -> None:
-    """Not a check: the counts for docs/reliability.md (run with -s)."""
-    print(f"\nhostile inputs tried in this run: {TRIED}")

@@ -1,4 +1,4 @@
-"""The scoreboard model against PRODUCT.md: maths without a database, then the queries."""
+"""The scoreboard model against docs/cli.md: maths without a database, then the queries."""
 
 from __future__ import annotations
 

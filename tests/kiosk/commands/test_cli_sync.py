@@ -4,34 +4,29 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+
+from tests import configs
 
 STORES = "store_id,name,region\nS001,Downtown,Central\nS002,Riverside,Central\n"
 METRICS = "store_id,date,metric,value\nS001,2026-11-24,sales,100\nS001,2026-11-23,sales,oops\n"
 
 
 def kiosk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+    return configs.run_kiosk(*args, cwd=cwd, timeout=120)
 
 
 def config(tmp_path: Path, server: HTTPServer, *feeds: tuple[str, str, str]) -> Path:
-    lines = [
-        '[store]\nid = "S001"\nname = "Downtown"\ntimezone = "America/Chicago"\n',
-        "[sync]\nretries = 0\ndeadline_seconds = 5\n",
-    ]
-    for name, kind, path in feeds:
-        lines.append(
-            f'[[feeds]]\nname = "{name}"\nkind = "{kind}"\nurl = "{server.url_for(path)}"\n'
-        )
-    path = tmp_path / "config.toml"
-    path.write_text("\n".join(lines))
-    return path
+    text = configs.config_text(
+        [(name, kind, server.url_for(path)) for name, kind, path in feeds],
+        database="var/kiosk.db",
+        log_dir=None,
+        sync="retries = 0\ndeadline_seconds = 5\n",
+    )
+    return configs.write_config(tmp_path, text)
 
 
 def test_sync_once_ok_then_status_json(tmp_path: Path, httpserver: HTTPServer) -> None:
