@@ -7,6 +7,7 @@ resolve against the config file's folder.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import re
@@ -680,6 +681,7 @@ def _parse_feeds(
         url = _resolve_feed_url(config_dir, raw_url, f"{where} url", problems) if raw_url else None
         fmt = s.choice("format", ("csv", "json"), None)
         decimal = s.choice("decimal", (".", ","), default_of(FeedSpec, "decimal"))
+        encoding = _encoding(s)
         every = s.number(
             "every_minutes", default_of(FeedSpec, "every_minutes"), minimum=0.1, maximum=7 * 24 * 60
         )
@@ -705,6 +707,7 @@ def _parse_feeds(
                 url=url,
                 format=fmt,
                 decimal=decimal,
+                encoding=encoding,
                 every_minutes=float(every),
                 auth=auth,
                 fetch=fetch,
@@ -712,6 +715,22 @@ def _parse_feeds(
             )
         )
     return feeds
+
+
+def _encoding(section: _Section) -> str | None:
+    """`encoding`: a text codec Python knows ("cp1250", "iso-8859-2"), by its canonical name."""
+    name = section.string("encoding", None)
+    if name is None:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        section._bad("encoding", f"{name!r} is not a known text encoding (e.g. cp1250, cp1251)")
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name.startswith("utf-16"):
+        section._bad("encoding", f"{name!r} cannot read a CSV or JSON feed (use e.g. cp1250)")
+        return None
+    return info.name
 
 
 # A secret shorter than this is guessable offline from one signed feed.

@@ -82,6 +82,9 @@ class FeedSpec:
     url: str
     format: FeedFormat | None = None
     decimal: Literal[".", ","] = "."
+    # None: UTF-8 (with or without a BOM), else Windows-1252; or a codec the feed names
+    # ("cp1250"), used when the body is not valid UTF-8.
+    encoding: str | None = None
     every_minutes: float = 15.0
     auth: HttpAuth | None = None
     fetch: FetchOptions = field(default_factory=FetchOptions)
