@@ -49,6 +49,17 @@ def parse_date(value: str) -> dt.date:
     return day
 
 
+def parse_encoding(value: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a known text encoding (e.g. cp1250, cp1251)"
+        ) from None
+
+
 def parse_size(value: str) -> tuple[int, int]:
     match = _SIZE.fullmatch(value.strip().lower())
     if not match:
@@ -117,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--kind", required=True, choices=FEED_KINDS)
     check.add_argument("--format", choices=("csv", "json"))
     check.add_argument("--decimal", choices=(".", ","), default=".")
+    check.add_argument(
+        "--encoding",
+        metavar="CODEC",
+        help="the code page of a file that is not UTF-8 (default Windows-1252), e.g. cp1250",
+    )
+    check.add_argument("--store", metavar="ID", help="preview what this store's kiosk keeps")
+    check.add_argument(
+        "--stores",
+        metavar="PATH_OR_URL",
+        help="the stores feed that gives --store its region",
+    )
 
     pin = sub.add_parser("pin", parents=[common], help="the manager PIN")
     pin_sub = pin.add_subparsers(dest="pin_command", metavar="ACTION", parser_class=_Parser)
@@ -154,6 +176,8 @@ def check_arguments(args: argparse.Namespace) -> list[str]:
             problems.append("the following arguments are required: --out")
         args.size = _check(problems, "--size", args.size, parse_size)
         args.page = _check(problems, "--page", args.page, _page)
+    if args.command == "feeds" and getattr(args, "encoding", None) is not None:
+        args.encoding = _check(problems, "--encoding", args.encoding, parse_encoding)
     if args.command in ("scoreboard", "screenshot") and args.date is not None:
         args.date = _check(problems, "--date", args.date, parse_date)
     return problems

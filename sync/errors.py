@@ -17,11 +17,18 @@ class Reject:
     field: str | None
     reason: str
 
+    # "record" for JSON (the 1-based index of the record), "line" for CSV.
+    unit: str = "line"
+
     def as_dict(self) -> dict[str, object]:
-        return {"line": self.line, "field": self.field, "reason": self.reason}
+        """`{line, field, reason}`, plus `unit: "record"` for a JSON feed's record index."""
+        shown: dict[str, object] = {"line": self.line, "field": self.field, "reason": self.reason}
+        if self.unit != "line":
+            shown["unit"] = self.unit
+        return shown
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", field {self.field}" if self.field else "")
+        where = f"{self.unit} {self.line}" + (f", field {self.field}" if self.field else "")
         return f"{where}: {self.reason}"
 
 
@@ -31,6 +38,19 @@ class FeedRejected(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class ReadAgain(Exception):
+    """A number column turned out, part-way through a feed, to be written with the other
+    decimal mark after values whose meaning depends on the mark were already read: the feed is
+    read again from the start knowing it (the transaction that applied it is rolled back).
+
+    `proofs`: field -> (the value that proved it, its line).
+    """
+
+    def __init__(self, proofs: dict[str, tuple[str, int]]) -> None:
+        super().__init__(f"read again: {', '.join(proofs)} use the other decimal mark")
+        self.proofs = proofs
 
 
 class FetchError(Exception):

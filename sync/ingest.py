@@ -45,6 +45,25 @@ class ApplyResult:
     rows_applied: int  # rows written (this store's and its region's)
     rows_other_stores: int  # good rows for stores outside the region, dropped on purpose
     region_changed: bool
+    # One store id of those rows, so a mismatch (`1001.0` for `1001`) shows at once.
+    other_store_example: str | None = None
+
+
+@dataclass
+class _Counts:
+    """What an applier wrote, and what it dropped for stores outside the region."""
+
+    applied: int = 0
+    other: int = 0
+    other_example: str | None = None
+
+    def dropped(self, rows: Iterable[dict[str, Any]], kept: Callable[[Any], bool]) -> None:
+        """Count the rows of `rows` whose store is not kept; remember the first such store."""
+        for row in rows:
+            if not kept(row["store_id"]):
+                self.other += 1
+                if self.other_example is None:
+                    self.other_example = str(row["store_id"])
 
 
 def kept_stores(session: Session, own_store: str) -> frozenset[str]:
@@ -62,10 +81,10 @@ def apply_feed(
     """Write `parsed` into the tables of `kind`; raise FeedRejected to keep the old data."""
     before = kept_stores(session, own_store)
     if kind == "stores":
-        applied, other = _apply_stores(session, feed_name, parsed, own_store)
+        counts = _apply_stores(session, feed_name, parsed, own_store)
     else:
         applier = _APPLIERS[kind]
-        applied, other = applier(session, feed_name, parsed, before)
+        counts = applier(session, feed_name, parsed, before)
     _check_not_all_bad(kind, parsed)
 
     region_changed = False
@@ -80,7 +99,12 @@ def apply_feed(
                 .where(FeedState.name != feed_name)
                 .values(etag=None, last_modified=None, source_size=None, source_mtime_ns=None)
             )
-    return ApplyResult(rows_applied=applied, rows_other_stores=other, region_changed=region_changed)
+    return ApplyResult(
+        rows_applied=counts.applied,
+        rows_other_stores=counts.other,
+        region_changed=region_changed,
+        other_store_example=counts.other_example,
+    )
 
 
 def whole_feed_problem(kind: FeedKind, parsed: RowSource) -> str | None:
@@ -111,9 +135,7 @@ def _kept_by_bad_rows(parsed: RowSource, good: dict[str, dict[str, Any]]) -> dic
     return {key[0]: place for key, place in parsed.bad_keys.items() if key[0] not in good}
 
 
-def _apply_stores(
-    session: Session, feed_name: str, parsed: RowSource, own_store: str
-) -> tuple[int, int]:
+def _apply_stores(session: Session, feed_name: str, parsed: RowSource, own_store: str) -> _Counts:
     # A stores feed is small (one row per store) and the region is only known once this
     # store's own row has been seen, so it is read whole before filtering.
     latest: dict[str, dict[str, Any]] = {}
@@ -153,13 +175,14 @@ def _apply_stores(
             ),
             [{**row, "feed": feed_name} for row in keep.values()],
         )
-    applied = sum(1 for sid in keep if sid in latest)
-    return applied, len(latest) - applied
+    counts = _Counts(applied=sum(1 for sid in keep if sid in latest))
+    counts.dropped(latest.values(), lambda sid: sid in keep)
+    return counts
 
 
 def _apply_catalog(
     session: Session, feed_name: str, parsed: RowSource, _stores: frozenset[str]
-) -> tuple[int, int]:
+) -> _Counts:
     latest: dict[str, dict[str, Any]] = {}
     for batch in _rows(parsed):
         for row in batch:
@@ -193,7 +216,7 @@ def _apply_catalog(
             ),
             list(latest.values()),
         )
-    return len(latest), 0
+    return _Counts(applied=len(latest))
 
 
 def _renumber_catalog(
@@ -244,22 +267,23 @@ def _upsert(
     parsed: RowSource,
     stores: frozenset[str],
     params: Callable[[dict[str, Any]], tuple[object, ...]],
-) -> tuple[int, int]:
-    """Run `sql` for every row of a kept store, a batch at a time; (applied, other stores)."""
+) -> _Counts:
+    """Run `sql` for every row of a kept store, a batch at a time."""
     conn = session.connection()
-    applied = other = 0
+    counts = _Counts()
     for batch in _rows(parsed):
         rows = [params(r) for r in batch if r["store_id"] in stores]
-        other += len(batch) - len(rows)
+        if len(rows) < len(batch):
+            counts.dropped(batch, stores.__contains__)
         if rows:
             conn.exec_driver_sql(sql, rows)
-            applied += len(rows)
-    return applied, other
+            counts.applied += len(rows)
+    return counts
 
 
 def _apply_metrics(
     session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
-) -> tuple[int, int]:
+) -> _Counts:
     return _upsert(
         session,
         _METRICS_UPSERT,
@@ -271,7 +295,7 @@ def _apply_metrics(
 
 def _apply_targets(
     session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
-) -> tuple[int, int]:
+) -> _Counts:
     return _upsert(
         session,
         _TARGETS_UPSERT,
@@ -290,14 +314,14 @@ def _apply_targets(
 
 def _apply_comments(
     session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
-) -> tuple[int, int]:
+) -> _Counts:
     session.execute(delete(Comment).where(Comment.feed == feed_name))
     return _insert_filtered(session, Comment, feed_name, _rows(parsed), lambda r: r in stores)
 
 
 def _apply_messages(
     session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
-) -> tuple[int, int]:
+) -> _Counts:
     session.execute(delete(Message).where(Message.feed == feed_name))
     return _insert_filtered(
         session, Message, feed_name, _rows(parsed), lambda r: r == "*" or r in stores
@@ -310,15 +334,16 @@ def _insert_filtered(
     feed_name: str,
     batches: Iterable[list[dict[str, Any]]],
     keep: Any,
-) -> tuple[int, int]:
-    applied = other = 0
+) -> _Counts:
+    counts = _Counts()
     for batch in batches:
         rows = [{**r, "feed": feed_name} for r in batch if keep(r["store_id"])]
-        other += len(batch) - len(rows)
+        if len(rows) < len(batch):
+            counts.dropped(batch, keep)
         if rows:
             session.execute(insert(model), rows)
-            applied += len(rows)
-    return applied, other
+            counts.applied += len(rows)
+    return counts
 
 
 def _prune_stores(session: Session, gone: Iterable[str]) -> None:

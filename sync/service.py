@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
@@ -26,7 +26,7 @@ from sync.fetch.fetcher import Fetcher
 from sync.fetch.result import Fetched, Validators
 from sync.fetch.signature import SignatureError, check_feed
 from sync.ingest import ApplyResult, apply_feed
-from sync.parse.feed import ParsedFeed, parse_feed
+from sync.parse.feed import ParsedFeed, parse_feed, read_feed
 from sync.spec import FIRST_KINDS, MAX_REJECTS_KEPT, FeedFormat, FeedSpec
 from sync.status import state_is_for
 from sync.store.db import Database
@@ -68,6 +68,10 @@ class PullReport:
     http_status: int | None = None
     region_changed: bool = False
     rows_other_stores: int = 0
+    other_store_example: str | None = None  # one store id of those rows
+    store_id: str | None = None  # the kiosk's own store, for the line below
+    encoding: str | None = None  # how the body was read (a pull that had one)
+    delimiter: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,12 +88,41 @@ class PullReport:
             text = f"{self.name}: ok, applied {_rows(self.rows_applied)}"
             if self.rows_rejected:
                 text += f", skipped {_rows(self.rows_rejected, 'bad ')} (first: {self.rejects[0]})"
+            if self.rows_other_stores:
+                text += f"; {other_stores_text(self)}"
             return text
         if self.outcome == Outcome.unchanged:
             how = f"HTTP {self.http_status}" if self.http_status else "same file size and time"
             return f"{self.name}: ok, unchanged ({how})"
         what = str(self.outcome)  # rejected or failed
         return f"{self.name}: error, {what}: {self.error}; kept the previous data"
+
+
+def other_stores_text(report: PullReport) -> str:
+    """`1,418 rows for other stores (e.g. '1001.0': this store is '1001')`."""
+    example = report.other_store_example
+    text = f"{_rows(report.rows_other_stores)} for other stores"
+    if example is not None:
+        hint = store_id_hint(example, report.store_id)
+        text += f" (e.g. {example!r}{'; ' + hint if hint else ''})"
+    return text
+
+
+def store_id_hint(other: str, own: str | None) -> str | None:
+    """Why `other` may be meant as `own`: a spreadsheet wrote the id as a number (`1001.0`),
+    dropped its leading zeros, or changed its case or spaces."""
+    if own is None or other == own:
+        return None
+
+    def plain(store_id: str) -> str:
+        text = store_id.strip().lower()
+        for tail in (".0", ",0"):
+            text = text.removesuffix(tail)
+        return text.lstrip("0") or "0"
+
+    if plain(other) == plain(own):
+        return f"is it this store, {own!r}, as a spreadsheet wrote it?"
+    return None
 
 
 def _rows(count: int, adjective: str = "") -> str:
@@ -222,17 +255,29 @@ class SyncService:
     def _parse_and_apply(
         self, spec: FeedSpec, started: dt.datetime, fetched: Fetched
     ) -> PullReport:
-        assert fetched.body is not None
+        body = fetched.body
+        assert body is not None
         parsed: ParsedFeed | None = None
-        try:
+
+        def parse(proofs: Mapping[str, tuple[str, int]]) -> ParsedFeed:
+            nonlocal parsed
             parsed = parse_feed(
-                fetched.body,
+                body,
                 spec.kind,
                 fmt=resolve_format(spec, fetched),
                 decimal=spec.decimal,
+                encoding=spec.encoding,
                 keep_rejects=MAX_REJECTS_KEPT,
+                proofs=proofs,
             )
-            result = self.writer.call(self._apply_and_record, spec, started, parsed, fetched)
+            return parsed
+
+        def apply(feed: ParsedFeed) -> PullReport:
+            # Raising out of the writer's transaction (ReadAgain too) rolls the apply back.
+            return self.writer.call(self._apply_and_record, spec, started, feed, fetched)
+
+        try:
+            result = read_feed(parse, apply)
         except FeedRejected as exc:
             return self._finish(
                 spec,
@@ -243,6 +288,8 @@ class SyncService:
                 rows_rejected=parsed.reject_count if parsed else 0,
                 rejects=tuple(parsed.rejects) if parsed else (),
                 body_seen=True,
+                encoding=parsed.encoding if parsed else None,
+                delimiter=parsed.delimiter if parsed else None,
             )
         if result.region_changed:
             log.info("feed %s changed this store's region; next pulls are unconditional", spec.name)
@@ -267,6 +314,10 @@ class SyncService:
                 http_status=fetched.http_status,
                 region_changed=applied.region_changed,
                 rows_other_stores=applied.rows_other_stores,
+                other_store_example=applied.other_store_example,
+                store_id=self.store_id,
+                encoding=parsed.encoding,
+                delimiter=parsed.delimiter,
             )
             self._record(session, spec, report, fetched.validators, body_seen=True)
         log.info("%s", report.line())
@@ -283,6 +334,8 @@ class SyncService:
         rows_rejected: int = 0,
         rejects: tuple[Reject, ...] = (),
         body_seen: bool = False,
+        encoding: str | None = None,
+        delimiter: str | None = None,
     ) -> PullReport:
         report = PullReport(
             name=spec.name,
@@ -295,6 +348,9 @@ class SyncService:
             rejects=rejects,
             error=error,
             http_status=http_status,
+            store_id=self.store_id,
+            encoding=encoding,
+            delimiter=delimiter,
         )
 
         def write() -> None:
@@ -380,6 +436,10 @@ class SyncService:
             state.rows_applied = report.rows_applied
             state.rows_rejected = report.rows_rejected
             state.rejects_json = rejects_json
+            state.rows_other_stores = report.rows_other_stores
+            state.other_store_example = report.other_store_example
+            if report.encoding is not None:
+                state.encoding, state.delimiter = report.encoding, report.delimiter
         session.add(
             SyncRun(
                 feed=spec.name,

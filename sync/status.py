@@ -70,6 +70,10 @@ def feed_statuses(
                 "http_status": state.http_status if state else None,
                 "last_change": _iso(state.last_change, tz) if state else None,
                 "every_minutes": spec.every_minutes,
+                "encoding": state.encoding if state else None,
+                "delimiter": state.delimiter if state else None,
+                "rows_other_stores": state.rows_other_stores if state else 0,
+                "other_store_example": state.other_store_example if state else None,
             }
         )
     return out

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from kiosk.config import Config
 from kiosk.exits import EXIT_OK
+from sync.parse.decode import encoding_label
+from sync.parse.records import DELIMITER_NAMES
+from sync.service import store_id_hint
 from sync.status import feed_statuses
 from sync.store.db import open_database
 from sync.upload import outbox_status
@@ -44,10 +48,14 @@ def status(config: Config, args: argparse.Namespace) -> int:
         if feed["error"]:
             line += f"  error: {feed['error']}"
         print(line)
+        read = _how_read(feed, config.store.id)
+        if read:
+            print(f"{'':<14} {read}")
         rejects = feed["rejects"]
         assert isinstance(rejects, list)
         for bad in rejects[:5]:
-            where = f"line {bad['line']}" + (f", field {bad['field']}" if bad["field"] else "")
+            unit = bad.get("unit", "line")
+            where = f"{unit} {bad['line']}" + (f", field {bad['field']}" if bad["field"] else "")
             print(f"{'':<14} bad row {where}: {bad['reason']}")
         if len(rejects) > 5:
             print(f"{'':<14} ... {len(rejects) - 5} more (kiosk status --json lists them)")
@@ -60,3 +68,21 @@ def status(config: Config, args: argparse.Namespace) -> int:
         line += "  (uploads off: no [hq] upload_url)"
     print(line)
     return EXIT_OK
+
+
+def _how_read(feed: dict[str, Any], own_store: str) -> str:
+    """`read as UTF-8 with BOM, semicolon-separated; 1,418 rows for other stores (e.g. ...)`."""
+    parts = []
+    if feed["encoding"]:
+        how = f"read as {encoding_label(feed['encoding'])}"
+        if feed["delimiter"]:
+            how += f", {DELIMITER_NAMES.get(feed['delimiter'], repr(feed['delimiter']))}-separated"
+        parts.append(how)
+    if feed["rows_other_stores"]:
+        example = feed["other_store_example"]
+        text = f"{feed['rows_other_stores']:,} rows for other stores"
+        if example is not None:
+            hint = store_id_hint(example, own_store)
+            text += f" (e.g. {example!r}{'; ' + hint if hint else ''})"
+        parts.append(text)
+    return "; ".join(parts)

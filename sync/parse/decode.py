@@ -1,7 +1,8 @@
 """Feed bytes to text: the binary and HTML checks, the encoding, and the CSV-or-JSON sniff.
 
-Spreadsheet exports arrive as UTF-8 (with or without a BOM) or, from older Excel, Windows-1252.
-The choice is made for the whole file by one pass of an incremental UTF-8 decoder over the
+Spreadsheet exports arrive as UTF-8 (with or without a BOM) or, from older Excel, Windows-1252
+(or another code page a feed names: Windows-1250 for Polish or Czech, 1251 for Russian). The
+choice is made for the whole file by one pass of an incremental UTF-8 decoder over the
 bytes in chunks, so a 50 MB feed never sits in memory; the text is then read a second time
 through `io.TextIOWrapper`.
 """
@@ -13,7 +14,7 @@ import io
 import shutil
 import tempfile
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 from sync.errors import FeedRejected
 from sync.spec import FeedFormat
@@ -61,20 +62,38 @@ class DecodedFeed:
     """A feed body whose encoding is known; `open_text` reads it (again) from the start."""
 
     stream: BinaryIO
-    encoding: Literal["utf-8", "cp1252"]
+    encoding: str  # the codec that reads the text: "utf-8", or the fallback ("cp1252")
     offset: int  # 3 when the body starts with a UTF-8 BOM, which is not part of the text
     head: bytes  # the first bytes of the body after any BOM, for sniffing
+
+    @property
+    def name(self) -> str:
+        """The encoding as status and `feeds check` name it ("utf-8-sig" with a BOM)."""
+        return "utf-8-sig" if self.offset and self.encoding == "utf-8" else self.encoding
 
     def open_text(self) -> io.TextIOWrapper:
         """The body as text, universal line endings left for the csv module (newline="")."""
         self.stream.seek(self.offset)
-        # "replace" only matters for Windows-1252, whose five undefined bytes become U+FFFD.
+        # "replace" only matters for a code page: Windows-1252's five undefined bytes (and any
+        # another code page lacks) become U+FFFD rather than failing the whole feed.
         text = io.TextIOWrapper(
             _Unclosable(self.stream), encoding=self.encoding, errors="replace", newline=""
         )
         # Bigger reads than the default 8 KB: fewer calls through the Python-level view above.
         text._CHUNK_SIZE = _TEXT_CHUNK_CHARS  # type: ignore[attr-defined]
         return text
+
+
+_CODE_PAGES = {"cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1252": "Windows-1252"}
+
+
+def encoding_label(name: str) -> str:
+    """How a person names an encoding: UTF-8, UTF-8 with BOM, Windows-1252 (cp1252)."""
+    if name == "utf-8":
+        return "UTF-8"
+    if name == "utf-8-sig":
+        return "UTF-8 with BOM"
+    return f"{_CODE_PAGES[name]} ({name})" if name in _CODE_PAGES else name
 
 
 def _seekable(stream: BinaryIO) -> bool:
@@ -84,8 +103,9 @@ def _seekable(stream: BinaryIO) -> bool:
         return False
 
 
-def decode_feed(stream: BinaryIO) -> DecodedFeed:
-    """Decide how to read `stream` (its whole content, from position 0).
+def decode_feed(stream: BinaryIO, fallback: str | None = None) -> DecodedFeed:
+    """Decide how to read `stream` (its whole content, from position 0): UTF-8 when it is valid
+    UTF-8, else `fallback` (a codec name; default Windows-1252).
 
     Raises FeedRejected for binary data (NUL bytes in the first 8 KB) and UTF-16 text. A stream
     that cannot seek (a raw HTTP body) is first copied to a spooled temporary file.
@@ -102,7 +122,10 @@ def decode_feed(stream: BinaryIO) -> DecodedFeed:
     if b"\x00" in head:
         raise FeedRejected(UTF16 if _looks_like_utf16(head) else BINARY)
     offset = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
-    encoding: Literal["utf-8", "cp1252"] = "utf-8" if _is_utf8(stream, head) else "cp1252"
+    if _is_utf8(stream, head):
+        encoding = "utf-8"
+    else:
+        encoding = codecs.lookup(fallback).name if fallback else "cp1252"
     return DecodedFeed(stream, encoding, offset, head[offset:])
 
 

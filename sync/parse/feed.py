@@ -7,15 +7,30 @@ collecting the bad ones as it goes. Used by the ingest and by `kiosk feeds check
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, TypeVar
 
-from sync.errors import FeedRejected, Reject
+from sync.errors import FeedRejected, ReadAgain, Reject
 from sync.parse.decode import DecodedFeed, decode_feed, sniff_format
-from sync.parse.fields import Decimal, FieldError, ValueReader, normalize_name, quote
-from sync.parse.kinds import KIND_SCHEMAS, FieldReader, KindSchema, Row, build_readers
-from sync.parse.records import CsvTable, csv_records, json_records, open_csv
+from sync.parse.fields import (
+    Decimal,
+    DecimalWatch,
+    FieldError,
+    OtherMarkError,
+    ValueReader,
+    normalize_name,
+    quote,
+)
+from sync.parse.kinds import (
+    KIND_SCHEMAS,
+    FieldReader,
+    KindSchema,
+    Row,
+    build_readers,
+    mixup_reason,
+)
+from sync.parse.records import DELIMITER_NAMES, CsvTable, csv_records, json_records, open_csv
 from sync.spec import FeedFormat, FeedKind
 
 # A reject list that names every column found is useless past a point (an HTML page read as
@@ -36,6 +51,7 @@ MAX_BAD_ROWS = 1_000_000
 # feed is one row per metric or store, so more bad rows than this is a broken export, rejected.
 MAX_BAD_KEYS = 100_000
 
+T = TypeVar("T")
 Batches = Iterator[list[dict[str, object]]]
 # A format's row reader: the good rows in feed order; it reports the bad ones to the feed.
 RowSource = Callable[["ParsedFeed"], Iterator[Row]]
@@ -55,14 +71,23 @@ class ParsedFeed:
     rejects: list[Reject] = field(default_factory=list)  # in order, capped at keep_rejects
     reject_count: int = 0  # all bad rows seen, not capped
     row_count: int = 0  # data records seen, good and bad (blank lines not counted)
-    encoding: Literal["utf-8", "cp1252"] = "utf-8"
+    # The codec the text was read with: "utf-8", "utf-8-sig" (with a BOM), "cp1252" (not
+    # valid UTF-8), or the one the feed names ("cp1250").
+    encoding: str = "utf-8"
     delimiter: str | None = None  # CSV only
     keep_rejects: int = 10_000
     # Kinds with `KindSchema.keep_bad_keys` (catalog, stores): the key of each bad row whose key
     # could be read -> how many good rows came before it (its place among the good rows). The
     # ingest keeps the stored row such a bad row would have replaced.
     bad_keys: dict[tuple[str, ...], int] = field(default_factory=dict)
+    # Number fields -> which decimal mark their column turned out to use (`DecimalWatch`).
+    decimal_watches: dict[str, DecimalWatch] = field(default_factory=dict, repr=False)
     _source: RowSource | None = field(default=None, repr=False)
+
+    @property
+    def unit(self) -> str:
+        """How a bad row's place is counted: a CSV line, or a JSON record's index."""
+        return "record" if self.format == "json" else "line"
 
     def batches(self, size: int = 5000) -> Batches:
         """The valid rows in feed order, in lists of at most `size`. Raises FeedRejected while
@@ -102,7 +127,7 @@ class ParsedFeed:
         """Count a bad row; FeedRejected once there are too many (see MAX_BAD_ROWS)."""
         self.reject_count += 1
         if len(self.rejects) < self.keep_rejects:
-            self.rejects.append(Reject(line, field, reason))
+            self.rejects.append(Reject(line, field, reason, self.unit))
         count = self.reject_count
         if count == EARLY_ALL_BAD_ROWS and good == 0:
             first = f" (first: {self.rejects[0]})" if self.rejects else ""
@@ -121,6 +146,19 @@ class ParsedFeed:
         self._reject(line, err.field or field, err.reason, good=good)
         if keys:
             self._bad_key(row, keys, good=good)
+        if type(err) is OtherMarkError:
+            self._proved_other_mark(field, err.shown, line)
+
+    def _proved_other_mark(self, field: str, shown: str, line: int) -> None:
+        """`shown` (at `line`) reads only with the other decimal mark: from now on its column's
+        values whose meaning depends on the mark are bad rows. If some were read already, the
+        feed is read again from the start knowing it (ReadAgain)."""
+        watch = self.decimal_watches.get(field)
+        if watch is None or watch.evidence is not None:
+            return
+        watch.evidence = (shown, line)
+        if watch.ambiguous_read:
+            raise ReadAgain({field: watch.evidence})
 
     def _bad_key(self, row: Row, columns: tuple[str, ...], *, good: int) -> None:
         """Remember the key of a bad row (when its key fields were read) and its place."""
@@ -141,12 +179,16 @@ def parse_feed(
     *,
     fmt: FeedFormat | None = None,
     decimal: Decimal = ".",
+    encoding: str | None = None,
     keep_rejects: int = 10_000,
+    proofs: Mapping[str, tuple[str, int]] | None = None,
 ) -> ParsedFeed:
     """Check a feed body and prepare its rows; see the module docstring.
 
     Reads `stream` from position 0; it must stay open until `batches()` is exhausted (it is
-    never closed here). `fmt` None sniffs JSON from a leading `[` or `{`, else CSV. Raises
+    never closed here). `fmt` None sniffs JSON from a leading `[` or `{`, else CSV. `encoding`
+    is the codec for a body that is not UTF-8 (default Windows-1252). `proofs` carries what a
+    previous read learnt about number columns (see `ReadAgain` and `read_feed`). Raises
     FeedRejected when the feed is refused whole, ValueError for an unknown kind or decimal.
     """
     schema = KIND_SCHEMAS.get(kind)
@@ -154,12 +196,36 @@ def parse_feed(
         raise ValueError(f"unknown feed kind {kind!r}")
     if decimal not in (".", ","):
         raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
-    decoded = decode_feed(stream)
+    decoded = decode_feed(stream, encoding)
     chosen = sniff_format(decoded.head, fmt)
-    readers = build_readers(schema, decimal)
+    readers = build_readers(schema, decimal, proofs)
     if chosen == "csv":
-        return _parse_csv(decoded, schema, readers, keep_rejects)
-    return _parse_json(decoded, schema, readers, keep_rejects)
+        parsed = _parse_csv(decoded, schema, readers, keep_rejects)
+    else:
+        parsed = _parse_json(decoded, schema, readers, keep_rejects)
+    parsed.decimal_watches = {r.spec.name: r.watch for r in readers if r.watch is not None}
+    return parsed
+
+
+def read_feed(
+    parse: Callable[[Mapping[str, tuple[str, int]]], ParsedFeed], use: Callable[[ParsedFeed], T]
+) -> T:
+    """`use(parse(proofs))`, again with what was learnt when a number column turns out to use
+    the other decimal mark after values whose meaning depends on it were read (`ReadAgain`):
+    `use` must undo its work when it raises (the ingest's transaction rolls back).
+
+    Each read learns at least one more column, so this ends after a few reads at most.
+    """
+    proofs: dict[str, tuple[str, int]] = {}
+    while True:
+        parsed = parse(proofs)
+        try:
+            return use(parsed)
+        except ReadAgain as again:
+            learnt = {k: v for k, v in again.proofs.items() if k not in proofs}
+            if not learnt:
+                raise RuntimeError("read again without learning anything new") from again
+            proofs.update(learnt)
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -177,7 +243,7 @@ def _listing(names: Sequence[str], show: Callable[[str], str]) -> str:
 def _columns(header: Sequence[str], schema: KindSchema) -> tuple[dict[str, int], tuple[str, ...]]:
     """The column index of each schema field in `header`, and the normalized names present in
     header order (blank ones left out, each once); FeedRejected when a required field is
-    missing or two columns mean the same field."""
+    missing, two columns mean the same field, or the header is another kind's."""
     positions: dict[str, list[int]] = {}
     for index, cell in enumerate(header):
         name = normalize_name(cell)
@@ -195,10 +261,14 @@ def _columns(header: Sequence[str], schema: KindSchema) -> tuple[dict[str, int],
     if missing:
         cells = [cell.strip() for cell in header if cell.strip()]
         plural = "s" if len(missing) > 1 else ""
+        hint = mixup_reason(schema.kind, positions, explains_own=False)
         raise FeedRejected(
             f"the header lacks the required field{plural} {', '.join(missing)}; "
-            f"columns found: {_listing(cells, quote)}"
+            f"columns found: {_listing(cells, quote)}" + (f"; {hint}" if hint else "")
         )
+    mixup = mixup_reason(schema.kind, positions)
+    if mixup is not None:
+        raise FeedRejected(mixup)
     return columns, tuple(positions)
 
 
@@ -207,7 +277,7 @@ def _parse_csv(
 ) -> ParsedFeed:
     text = decoded.open_text()
     try:
-        table = open_csv(text)
+        table = open_csv(text, schema.required)
         columns, fields = _columns(table.header, schema)
     except BaseException:
         text.close()
@@ -216,7 +286,7 @@ def _parse_csv(
         kind=schema.kind,
         format="csv",
         fields=fields,
-        encoding=decoded.encoding,
+        encoding=decoded.name,
         delimiter=table.delimiter,
         keep_rejects=keep,
         _source=_csv_source(table, schema, readers, columns, text.close),
@@ -238,6 +308,8 @@ def _csv_source(
     # Optional fields without a column: their default, copied into every row.
     defaults = {r.spec.key: r.spec.default for r in readers if r.spec.name not in columns}
     width = max(columns.values()) + 1
+    header_width = len(table.header)
+    too_many = _too_many_cells(header_width, table.delimiter)
     check, numbered = schema.check, schema.numbered
     key_columns = schema.key_columns if schema.keep_bad_keys else ()
 
@@ -247,6 +319,11 @@ def _csv_source(
         name = ""
         try:
             for line, cells in csv_records(table):
+                if len(cells) > header_width and any(cells[header_width:]):
+                    # An unquoted comma split a value: its parts would land in the wrong
+                    # columns ($12,345.50 read as 12), so the row is refused whole.
+                    feed._reject(line, None, too_many(cells), good=good)
+                    continue
                 if len(cells) < width:
                     cells.extend([""] * (width - len(cells)))
                 row: Row = defaults.copy()
@@ -269,6 +346,20 @@ def _csv_source(
             close()
 
     return rows
+
+
+def _too_many_cells(header_width: int, delimiter: str) -> Callable[[list[str]], str]:
+    """The reason for a row with more non-empty cells than the header has columns."""
+    name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+
+    def reason(cells: list[str]) -> str:
+        used = max(i for i, cell in enumerate(cells) if cell) + 1
+        return (
+            f"{used} cells, the header has {header_width}: an unquoted {name} inside a value? "
+            'Quote the field, or export with " as the text delimiter'
+        )
+
+    return reason
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -360,9 +451,14 @@ def _check_records(
         # Names cut short and escaped like quoted values (a key can be a megabyte of junk).
         listed = _listing(list(names), lambda n: quote(n)[1:-1])
         every = f"each of {which}" if early else "every record"
+        hint = mixup_reason(schema.kind, names, explains_own=False)
         raise FeedRejected(
-            f"{every} lacks the required field{plural} {', '.join(missing)}; fields found: {listed}"
+            f"{every} lacks the required field{plural} {', '.join(missing)}; fields found: "
+            f"{listed}" + (f"; {hint}" if hint else "")
         )
+    mixup = mixup_reason(schema.kind, names) if objects and not early else None
+    if mixup is not None:
+        raise FeedRejected(mixup)
 
 
 JsonPlan = tuple[tuple[tuple[str, str, str | None, ValueReader], ...], Row]
@@ -400,7 +496,7 @@ def _parse_json(
         kind=schema.kind,
         format="json",
         fields=fields,
-        encoding=decoded.encoding,
+        encoding=decoded.name,
         keep_rejects=keep,
         _source=_json_source(decoded, schema, readers),
     )

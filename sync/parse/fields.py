@@ -14,6 +14,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 Decimal = Literal[".", ","]
@@ -83,30 +84,119 @@ def normalize_name(name: str) -> str:
 
 # --- numbers --------------------------------------------------------------------------------
 
+# What spreadsheets put around a number: a currency sign before or after it, a percent sign
+# after it, a minus before it, or accounting parentheses around it.
+_TRAILING_CURRENCY = tuple(CURRENCY_SIGNS)
+# With decimal ",", thousands may also be grouped with a space, a no-break space (U+00A0) or a
+# narrow no-break space (U+202F), as French and other locale exports write them.
+_SPACE_GROUPS = " \u00a0\u202f"
+
 
 class _NumberFormat:
-    """The decimal mark and the thousands separator of one `decimal` setting."""
+    """How one `decimal` setting writes numbers: its decimal mark and its thousands groupings."""
 
-    def __init__(self, point: str, group: str) -> None:
+    def __init__(self, point: str, groups: str) -> None:
         self.point = point
-        self.group = group
-        p, g = re.escape(point), re.escape(group)
+        self.groups = groups
+        p = re.escape(point)
+        g = "[" + re.escape(groups) + "]"
         # Groups of three after a first group of 1-3 digits that does not start with 0 (`0,123`
-        # is ambiguous between locales); `.5` and `5.` are unambiguous and allowed.
+        # is ambiguous between locales), every group with the same separator; `.5` and `5.`
+        # are unambiguous and allowed. An exponent only after an ungrouped mantissa (`1.2E+06`).
         self.pattern = re.compile(
-            rf"(?:[1-9][0-9]{{0,2}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{p}[0-9]*)?|{p}[0-9]+"
+            rf"[1-9][0-9]{{0,2}}(?P<g>{g})[0-9]{{3}}(?:(?P=g)[0-9]{{3}})*(?:{p}[0-9]*)?"
+            rf"|(?:[0-9]+(?:{p}[0-9]*)?|{p}[0-9]+)(?:[eE][+-]?[0-9]{{1,3}})?"
         )
-        mark = "point" if point == "." else "comma"
-        self.hint = f" (the decimal {mark} is '{point}'; '{group}' only groups thousands in threes)"
+        self.setting = f'decimal = "{point}"'
+
+    def read(self, body: str) -> float | None:
+        """The value of `body` (sign, currency and percent already taken off), or None."""
+        match = self.pattern.fullmatch(body)
+        if match is None:
+            return None
+        group = match.group("g")
+        digits = body.replace(group, "") if group else body
+        return float(digits.replace(self.point, "."))
+
+    def __repr__(self) -> str:
+        return f"_NumberFormat({self.point!r})"
 
 
-_FORMATS: dict[str, _NumberFormat] = {".": _NumberFormat(".", ","), ",": _NumberFormat(",", ".")}
+_FORMATS: dict[str, _NumberFormat] = {
+    ".": _NumberFormat(".", ","),
+    ",": _NumberFormat(",", "." + _SPACE_GROUPS),
+}
+_OTHER: dict[str, str] = {".": ",", ",": "."}
 
 
-def parse_number(text: str, decimal: Decimal = ".") -> float:
-    """A number as the feed contract writes it: `$12,345.50`, `87%`, `-$5`, ` 4.5 `.
+class OtherMarkError(FieldError):
+    """A number that reads only with the other decimal mark (`4,5` in a `decimal = "."` feed):
+    proof that its column is written that way. `shown` is the value as written."""
 
-    Raises FieldError for anything else (`n/a`, `4,5`, `1e3`, `NaN`, `+5`, empty). `-0` is 0.0.
+    def __init__(self, reason: str, shown: str) -> None:
+        super().__init__(reason)
+        self.shown = shown
+
+
+@dataclass
+class DecimalWatch:
+    """One number column of one parse: whether it is proved to use the other decimal mark.
+
+    `evidence` is the first value that reads only with the other mark, with its line (set by
+    the row loop, which knows the line); `ambiguous_read` counts values read before any proof
+    whose meaning depends on the mark (`4,125`, `1.500`). Such values are bad rows once the
+    column is proved; read before the proof, they make the parse start over (`ReadAgain`).
+    """
+
+    decimal: Decimal
+    evidence: tuple[str, int] | None = None
+    ambiguous_read: int = 0
+
+
+def _split_sign(s: str) -> tuple[str, bool] | None:
+    """`s` without its sign, percent and currency signs, and whether it is negative; None when
+    they are combined in a way no spreadsheet writes (two minus signs, a minus inside
+    accounting parentheses, a currency sign on both sides)."""
+    body = s
+    negative = parenthesized = False
+    if body.startswith("(") and body.endswith(")"):
+        body = body[1:-1].strip()
+        negative = parenthesized = True
+    if body.endswith("%"):
+        body = body[:-1].rstrip()
+    currency = False
+    if body.endswith(_TRAILING_CURRENCY):
+        body = body[:-1].rstrip()
+        currency = True
+    while body:  # a leading minus and a currency sign, in either order, once each
+        head = body[0]
+        if head == "-" and not negative:
+            negative = True
+        elif head in CURRENCY_SIGNS and not currency:
+            currency = True
+        elif head == "-" and parenthesized:
+            return None
+        else:
+            break
+        # Locale exports write "€ 1.234,50" or "- 5": the space after a sign is a surrounding
+        # space of the number, as the contract drops them.
+        body = body[1:].lstrip()
+    return body, negative
+
+
+def _show(value: float) -> str:
+    """A number as a person reads it in a reason: 4125, 4.125."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def parse_number(text: str, decimal: Decimal = ".", watch: DecimalWatch | None = None) -> float:
+    """A number as the feed contract writes it: `$12,345.50`, `87%`, `-$5`, ` 4.5 `,
+    `(1,234.50)`, `1.2E+06`, and with `decimal` "," `1.234,50 €` or `1 234,50`.
+
+    Raises FieldError for anything else (`n/a`, `1e309`, `NaN`, `+5`, empty), and
+    OtherMarkError for a value that reads only with the other decimal mark. With a `watch`, a
+    value whose meaning depends on the mark is refused once its column is proved to use the
+    other one. `-0` is 0.0.
     """
     fmt = _FORMATS[decimal]
     s = text.strip()
@@ -114,28 +204,52 @@ def parse_number(text: str, decimal: Decimal = ".") -> float:
         raise FieldError("no number given")
     if len(s) > MAX_NUMBER_CHARS:
         raise FieldError(f"{quote(s)} is too long to be a number")
-    body = s[:-1].rstrip() if s.endswith("%") else s
-    negative = currency = False
-    while body:  # a leading minus and a currency sign, in either order, once each
-        head = body[0]
-        if head == "-" and not negative:
-            negative = True
-        elif head in CURRENCY_SIGNS and not currency:
-            currency = True
-        else:
-            break
-        # Locale exports write "€ 1.234,50" or "- 5": the space after a sign is a surrounding
-        # space of the number, as the contract drops them.
-        body = body[1:].lstrip()
-    if not fmt.pattern.fullmatch(body):
-        hint = fmt.hint if ("," in s or "." in s) else ""
+    split = _split_sign(s)
+    if split is None:
+        raise FieldError(f"{quote(s)} is not a number")
+    body, negative = split
+    value = fmt.read(body)
+    if value is None:
+        other = _FORMATS[_OTHER[decimal]]
+        alternative = other.read(body)
+        if alternative is not None and math.isfinite(alternative):
+            raise OtherMarkError(
+                f"{quote(s)} only reads as a number with decimal '{other.point}' (as "
+                f"{_show(alternative)}): set {other.setting} for this feed if it writes numbers "
+                "that way",
+                s,
+            )
+        separators = [c for c in fmt.groups if c in body]
+        hint = f" ('{separators[0]}' only groups thousands in threes)" if separators else ""
         raise FieldError(f"{quote(s)} is not a number{hint}")
-    value = float(body.replace(fmt.group, "").replace(fmt.point, "."))
+    if watch is not None and _depends_on_mark(body, decimal):
+        _check_ambiguous(s, value, decimal, watch)
     if not math.isfinite(value):
         raise FieldError(f"{quote(s)} is not a finite number")
     check_magnitude(value, s)
     # Adding 0.0 turns -0.0 into 0.0, so `-0` never shows as "-0" on the board.
     return (-value if negative else value) + 0.0
+
+
+def _depends_on_mark(body: str, decimal: Decimal) -> bool:
+    """Whether `body` reads under both decimal settings with different values (`4,125`,
+    `1.500`, `12,345`): it has a separator and the other setting reads it too."""
+    if "," not in body and "." not in body:
+        return False
+    return _FORMATS[_OTHER[decimal]].read(body) is not None
+
+
+def _check_ambiguous(shown: str, value: float, decimal: Decimal, watch: DecimalWatch) -> None:
+    """Refuse `shown` when its column is proved to use the other mark; else count it."""
+    if watch.evidence is None:
+        watch.ambiguous_read += 1
+        return
+    proof, line = watch.evidence
+    other = _OTHER[decimal]
+    raise FieldError(
+        f"{quote(shown)} would read as {_show(value)}, but {quote(proof)} (line {line}) in this "
+        f"column only reads with decimal '{other}': set decimal = \"{other}\" for this feed"
+    )
 
 
 def check_magnitude(value: float, shown: object) -> None:
@@ -156,8 +270,10 @@ def number_reader(
     required: bool,
     default: object = None,
     check: NumberCheck | None = None,
+    watch: DecimalWatch | None = None,
 ) -> TextReader:
-    """A reader of a number cell; `check` may refuse (FieldError) or convert the float."""
+    """A reader of a number cell; `check` may refuse (FieldError) or convert the float;
+    `watch` follows the column's decimal mark (see `DecimalWatch`)."""
     point = decimal
 
     def read(raw: str) -> object:
@@ -167,12 +283,17 @@ def number_reader(
             value = float(raw) if point == "." else float(raw.replace(",", "."))
             if value > MAX_ABS_NUMBER or 0 < value < MIN_ABS_NUMBER:
                 check_magnitude(value, raw)
+            # `1.500`: one to three digits, the mark, three digits: with the other setting the
+            # mark groups thousands (1500), so its meaning depends on the mark.
+            mark = raw.find(point)
+            if 0 < mark <= 3 and len(raw) - mark == 4 and raw[0] != "0" and watch is not None:
+                _check_ambiguous(raw, value, point, watch)
         elif not raw or raw.isspace():
             if required:
                 raise FieldError(f"{name} is empty")
             return default
         else:
-            value = parse_number(raw, decimal)
+            value = parse_number(raw, decimal, watch)
         return value if check is None else check(value)
 
     return read

@@ -8,12 +8,13 @@ docs and `kiosk feeds check` all read it. Row keys are the ORM column names of `
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from sync.parse.fields import (
     Decimal,
+    DecimalWatch,
     FieldError,
     TextReader,
     ValueReader,
@@ -220,6 +221,7 @@ class FieldReader:
     spec: FieldSpec
     text: TextReader
     value: ValueReader
+    watch: DecimalWatch | None = None  # number fields: which decimal mark the column uses
 
 
 def _show(value: float) -> str:
@@ -251,15 +253,25 @@ def _number_check(spec: FieldSpec) -> Callable[[float], object] | None:
     return check
 
 
-def build_readers(schema: KindSchema, decimal: Decimal = ".") -> tuple[FieldReader, ...]:
-    """Fresh readers for every field of `schema` (fresh, so caches live for one parse only)."""
+def build_readers(
+    schema: KindSchema,
+    decimal: Decimal = ".",
+    proofs: Mapping[str, tuple[str, int]] | None = None,
+) -> tuple[FieldReader, ...]:
+    """Fresh readers for every field of `schema` (fresh, so caches live for one parse only).
+
+    Number fields get a `DecimalWatch`; `proofs` (field -> value, line) starts a watch knowing
+    its column uses the other decimal mark (a feed read again, see `ReadAgain`).
+    """
     readers = []
     for spec in schema.fields:
         name, required, default = spec.name, spec.required, spec.default
+        watch = None
         if spec.type in ("number", "whole number"):
             check = _number_check(spec)
+            watch = DecimalWatch(decimal, evidence=(proofs or {}).get(name))
             text = number_reader(
-                name, decimal=decimal, required=required, default=default, check=check
+                name, decimal=decimal, required=required, default=default, check=check, watch=watch
             )
             value = json_reader(text, number=json_number_reader(check))
         elif spec.type == "date":
@@ -281,5 +293,57 @@ def build_readers(schema: KindSchema, decimal: Decimal = ".") -> tuple[FieldRead
         else:
             text = text_reader(name, required=required, default=default)
             value = json_reader(text)
-        readers.append(FieldReader(spec, text, value))
+        readers.append(FieldReader(spec, text, value, watch))
     return tuple(readers)
+
+
+# What marks a kind's file: its key fields (or, without a key, its required ones).
+def _signature(schema: KindSchema) -> tuple[str, ...]:
+    return schema.key or schema.required
+
+
+def looks_like(
+    kind: FeedKind, names: Iterable[str], *, explains_own: bool = False
+) -> tuple[FeedKind, tuple[str, ...]] | None:
+    """The other kind a feed with these field names looks like, with the fields that give it
+    away (those of its key that `kind` does not have), or None. The kind whose key matches most
+    fields wins.
+
+    With `explains_own`, only a kind whose fields also account for `kind`'s own key: a metrics
+    file served at a catalog URL has the catalog's `metric` too, and would be applied with every
+    other catalog field at its default; that is the mix-up to refuse. A metrics feed with two
+    extra columns named like a target's is not one (it has its own `date`).
+    """
+    present = set(names)
+    own = {spec.name for spec in KIND_SCHEMAS[kind].fields}
+    own_signature = set(_signature(KIND_SCHEMAS[kind]))
+    best: tuple[FeedKind, tuple[str, ...]] | None = None
+    best_size = 0
+    for other, schema in KIND_SCHEMAS.items():
+        signature = _signature(schema)
+        if other == kind or not set(signature) <= present:
+            continue
+        if explains_own and not own_signature <= {spec.name for spec in schema.fields}:
+            continue
+        telling = tuple(name for name in signature if name not in own)
+        if telling and len(signature) > best_size:
+            best, best_size = (other, telling), len(signature)
+    return best
+
+
+def _and(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def mixup_reason(kind: FeedKind, names: Iterable[str], *, explains_own: bool = True) -> str | None:
+    """ "this looks like a metrics feed ..." when `names` give another kind away, else None
+    (see `looks_like`)."""
+    found = looks_like(kind, names, explains_own=explains_own)
+    if found is None:
+        return None
+    other, telling = found
+    plural = "s" if len(telling) > 1 else ""
+    return (
+        f"this looks like a {other} feed (it has {_and(telling)} column{plural}), not a {kind} "
+        "feed: check the feed's url and kind"
+    )

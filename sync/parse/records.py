@@ -5,10 +5,11 @@ with their 1-based index, both streamed so memory stays flat however long the fe
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
@@ -16,6 +17,7 @@ from sync.errors import FeedRejected
 from sync.parse.fields import normalize_name
 
 DELIMITERS = (",", ";", "\t")  # in order of preference when a header has as many of each
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 # A header with an unclosed quote would otherwise swallow the whole file as "the header".
 _MAX_HEADER_LINES = 50
 _QUOTE = '"'
@@ -84,11 +86,30 @@ def _is_blank(line: str) -> bool:
     return not line.strip(" \t\r\n,;")
 
 
-def open_csv(text: TextIO) -> CsvTable:
-    """Read the header of a CSV feed and choose its delimiter from it.
+def _holds(header_text: str, delimiter: str, required: Sequence[str]) -> bool:
+    """Whether the header, split at `delimiter`, names every required field."""
+    try:
+        cells = next(csv.reader(io.StringIO(header_text), delimiter=delimiter), [])
+    except csv.Error:
+        return False
+    names = {normalize_name(cell) for cell in cells}
+    return all(name in names for name in required)
 
-    The delimiter is the one of comma, semicolon and tab that occurs most often outside quotes
-    in the header. Raises FeedRejected for an empty feed or a header that cannot be read.
+
+def choose_delimiter(header_text: str, required: Sequence[str] = ()) -> str:
+    """Comma, semicolon or tab: the one under which the header names the `required` fields
+    (a semicolon export may have a column called `Notes (store, region, day)`); among those,
+    or when none does, the one found most often outside quotes, the first of a tie."""
+    counts = _count_outside_quotes(header_text)
+    candidates = [d for d in DELIMITERS if required and _holds(header_text, d, required)]
+    # max() keeps the first of a tie: comma, then semicolon, then tab.
+    return max(candidates or DELIMITERS, key=lambda d: counts[d])
+
+
+def open_csv(text: TextIO, required: Sequence[str] = ()) -> CsvTable:
+    """Read the header of a CSV feed and choose its delimiter from it (`choose_delimiter`).
+
+    Raises FeedRejected for an empty feed or a header that cannot be read.
     """
     before: list[str] = []  # blank lines above the header still count as lines
     header_lines: list[str] = []
@@ -108,8 +129,7 @@ def open_csv(text: TextIO) -> CsvTable:
             break
     if not header_lines:
         raise FeedRejected(EMPTY)
-    counts = _count_outside_quotes("".join(header_lines))
-    delimiter = max(DELIMITERS, key=lambda d: counts[d])  # max() keeps the first of a tie
+    delimiter = choose_delimiter("".join(header_lines), required)
     # The reader re-reads the lines taken above, so its line_num counts every physical line.
     reader = csv.reader(itertools.chain(before, header_lines, lines), delimiter=delimiter)
     try:

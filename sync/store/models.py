@@ -154,6 +154,12 @@ class FeedState(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # JSON list of {line, field, reason}: at most 100 bad rows of the last pull that had a body.
     rejects_json: Mapped[str] = mapped_column(Text, default="[]")
+    # How the last body was read ("utf-8", "utf-8-sig", "cp1252"...; "," ";" or a tab, None for
+    # JSON), and the good rows it had for stores outside the region, with one of their ids.
+    encoding: Mapped[str | None] = mapped_column(String, nullable=True)
+    delimiter: Mapped[str | None] = mapped_column(String, nullable=True)
+    rows_other_stores: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    other_store_example: Mapped[str | None] = mapped_column(String, nullable=True)
 
 
 class SyncRun(Base):

@@ -122,6 +122,6 @@ def test_a_bad_json_catalog_record_keeps_the_metric_too(store: Store) -> None:
     store.write_config(store.config.read_text().replace("catalog.csv", "catalog.json"))
     result = store.sync()
     assert result.returncode == 0, result.stdout
-    assert "line 2, field decimals" in result.stdout
+    assert "record 2, field decimals" in result.stdout  # JSON counts records, not lines
     board = store.scoreboard("2026-03-02")
     assert [m["metric"] for m in board["metrics"]] == ["nps", "sales", "shrink"]

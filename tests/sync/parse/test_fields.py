@@ -64,6 +64,17 @@ def test_normalize_name(raw: str, expected: str) -> None:
         ("007", 7.0),
         ("$ 5", 5.0),  # a space after the currency sign (locale exports)
         ("- $ 12.50", -12.5),
+        # As spreadsheets write them: accounting negatives, scientific notation, a currency
+        # sign after the number.
+        ("(5)", -5.0),
+        ("(1,234.50)", -1234.5),
+        ("($1,234.50)", -1234.5),
+        ("(12.5%)", -12.5),
+        ("1e3", 1000.0),
+        ("1.2E+06", 1200000.0),
+        ("2.5e-3", 0.0025),
+        ("5 $", 5.0),
+        ("12.50€", 12.5),
     ],
 )
 def test_parse_number_accepts(raw: str, expected: float) -> None:
@@ -87,7 +98,9 @@ def test_minus_zero_reads_as_plain_zero(raw: str) -> None:
         "0,123",
         "12,34,567",
         "1e309",
-        "1e3",
+        "1e400",
+        "1e-12",
+        "1,234e3",
         "NaN",
         "nan",
         "inf",
@@ -104,7 +117,11 @@ def test_minus_zero_reads_as_plain_zero(raw: str) -> None:
         "-",
         ".",
         "1.2.3",
-        "(5)",
+        "(-5)",
+        "-(5)",
+        "(5",
+        "$5$",
+        "1 234",
         "٣",  # an Arabic-Indic digit, which float() would take
         "１２",  # fullwidth digits
         "1" * 41,
@@ -119,7 +136,8 @@ def test_number_reasons_quote_the_value_and_explain_commas() -> None:
     with pytest.raises(FieldError) as err:
         parse_number("4,5")
     assert err.value.reason == (
-        "'4,5' is not a number (the decimal point is '.'; ',' only groups thousands in threes)"
+        "'4,5' only reads as a number with decimal ',' (as 4.5): set decimal = \",\" for this "
+        "feed if it writes numbers that way"
     )
     with pytest.raises(FieldError) as err:
         parse_number("n/a")
@@ -127,8 +145,12 @@ def test_number_reasons_quote_the_value_and_explain_commas() -> None:
     with pytest.raises(FieldError) as err:
         parse_number("4.5", ",")
     assert err.value.reason == (
-        "'4.5' is not a number (the decimal comma is ','; '.' only groups thousands in threes)"
+        "'4.5' only reads as a number with decimal '.' (as 4.5): set decimal = \".\" for this "
+        "feed if it writes numbers that way"
     )
+    with pytest.raises(FieldError) as err:
+        parse_number("12,34,567")
+    assert err.value.reason == "'12,34,567' is not a number (',' only groups thousands in threes)"
     with pytest.raises(FieldError) as err:
         parse_number("9" * 50)
     assert "is too long to be a number" in err.value.reason
@@ -145,13 +167,21 @@ def test_number_reasons_quote_the_value_and_explain_commas() -> None:
         ("87,5%", 87.5),
         ("-1,5", -1.5),
         (" 3 ", 3.0),
+        # Locale exports: the currency after the number, thousands grouped with a space, a
+        # no-break space or a narrow no-break space, accounting negatives, exponents.
+        ("1.234,50 €", 1234.5),
+        ("1 234,50", 1234.5),
+        ("1\u00a0234\u00a0567,5", 1234567.5),
+        ("12\u202f345,50 €", 12345.5),
+        ("(1.234,50)", -1234.5),
+        ("1,2E+06", 1200000.0),
     ],
 )
 def test_decimal_comma_swaps_the_roles(raw: str, expected: float) -> None:
     assert parse_number(raw, ",") == expected
 
 
-@pytest.mark.parametrize("raw", ["4.5", "1,234.5", "1.23", "1,2,3"])
+@pytest.mark.parametrize("raw", ["4.5", "1,234.5", "1.23", "1,2,3", "1 23,5", "1.234 567,8"])
 def test_decimal_comma_refuses_point_decimals(raw: str) -> None:
     with pytest.raises(FieldError):
         parse_number(raw, ",")
@@ -303,8 +333,9 @@ def test_json_reader_maps_json_types() -> None:
     assert number("$5") == 5.0
     with pytest.raises(FieldError):
         number(True)
+    assert number("1e3") == 1000.0  # a number written as text reads as a cell would
     with pytest.raises(FieldError):
-        number("1e3")
+        number("1e309")
 
     yes_no = json_reader(bool_reader("entry", required=False, default=False), boolean=True)
     assert yes_no(True) is True

@@ -364,7 +364,7 @@ def test_stores_csv_and_json() -> None:
 def test_utf8_bom() -> None:
     feed, rows = parse(b"\xef\xbb\xbfstore_id,name,region\nS001,Caf\xc3\xa9,North\n", "stores")
     assert rows == [{"store_id": "S001", "name": "Café", "region": "North"}]
-    assert (feed.fields[0], feed.encoding) == ("store_id", "utf-8")
+    assert (feed.fields[0], feed.encoding) == ("store_id", "utf-8-sig")  # status names the BOM
 
 
 def test_utf8_bom_before_json() -> None:
@@ -507,19 +507,28 @@ def test_two_columns_for_an_unused_name_are_fine() -> None:
     assert rows == [{"store_id": "S1", "name": "N", "region": "R"}]
 
 
-def test_short_rows_have_empty_cells_and_long_rows_are_cut() -> None:
+def test_short_rows_have_empty_cells_and_long_rows_are_bad_rows() -> None:
     feed, rows = parse(
         b"store_id,date,text,rating,source\n"
         b"S1,2026-11-24,short\n"
         b"S1,2026-11-24,long,3,app,extra,cells\n"
+        b"S1,2026-11-24,trailing empty cells,3,app,,,\n"
         b"S1,2026-11-24\n",
         "comments",
     )
     assert [(r["text"], r["rating"], r["source"]) for r in rows] == [
         ("short", None, None),
-        ("long", 3.0, "app"),
+        ("trailing empty cells", 3.0, "app"),
     ]
-    assert bad(feed) == [(4, "text", "text is empty")]
+    assert bad(feed) == [
+        (
+            3,
+            None,
+            "7 cells, the header has 5: an unquoted comma inside a value? Quote the field, "
+            'or export with " as the text delimiter',
+        ),
+        (5, "text", "text is empty"),
+    ]
 
 
 def test_number_formats_in_cells() -> None:
@@ -581,9 +590,10 @@ def test_metric_bad_rows_report_line_field_and_reason() -> None:
         (
             7,
             "value",
-            "'4,5' is not a number (the decimal point is '.'; ',' only groups thousands in threes)",
+            "'4,5' only reads as a number with decimal ',' (as 4.5): set decimal = \",\" for "
+            "this feed if it writes numbers that way",
         ),
-        (8, "value", "'1e309' is not a number"),
+        (8, "value", "'1e309' is not a finite number"),
         (9, "value", "'NaN' is not a number"),
         (10, "store_id", "store_id is empty"),
         (11, "metric", "metric is empty"),
@@ -604,7 +614,8 @@ def test_decimal_comma_refuses_a_point() -> None:
         (
             3,
             "value",
-            "'4.5' is not a number (the decimal comma is ','; '.' only groups thousands in threes)",
+            "'4.5' only reads as a number with decimal '.' (as 4.5): set decimal = \".\" for "
+            "this feed if it writes numbers that way",
         )
     ]
 

@@ -156,7 +156,7 @@ def test_record_index_is_the_line_and_non_objects_are_bad_rows() -> None:
         b' 5, "text", null, [1], true,'
         b' {"store_id": "S1", "date": "11/17/2026", "metric": "m", "value": 1},'
         b' {"store_id": "S1", "date": "2026-11-24", "metric": "m", "value": {"v": 1}},'
-        b' {"store_id": "S1", "date": "2026-11-24", "metric": "m", "value": "1e3"},'
+        b' {"store_id": "S1", "date": "2026-11-24", "metric": "m", "value": "1e309"},'
         b' {"store_id": "S1", "date": "2026-11-24", "metric": "m", "value": true},'
         b' {"store_id": "S1", "date": 20261124, "metric": "m", "value": 1},'
         b' {"store_id": "S1", "date": "2026-11-24", "metric": "m", "value": 1e3}]',
@@ -171,7 +171,7 @@ def test_record_index_is_the_line_and_non_objects_are_bad_rows() -> None:
         (6, None, "record 6 is true/false, not an object"),
         (7, "date", "'11/17/2026' is not a date in YYYY-MM-DD form"),
         (8, "value", """'{"v": 1}' is a list or object, not a single value"""),
-        (9, "value", "'1e3' is not a number"),
+        (9, "value", "'1e309' is not a finite number"),
         (10, "value", "'true' is true/false, not a value for this field"),
         (11, "date", "'20261124' is not a date in YYYY-MM-DD form"),
     ]
