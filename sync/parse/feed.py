@@ -52,6 +52,8 @@ MAX_BAD_ROWS = 1_000_000
 MAX_BAD_KEYS = 100_000
 
 T = TypeVar("T")
+# The `proofs` key of "this file's values were split at unquoted commas" (not a field name).
+SPLIT_ROWS = ""
 Batches = Iterator[list[dict[str, object]]]
 # A format's row reader: the good rows in feed order; it reports the bad ones to the feed.
 RowSource = Callable[["ParsedFeed"], Iterator[Row]]
@@ -82,6 +84,10 @@ class ParsedFeed:
     bad_keys: dict[tuple[str, ...], int] = field(default_factory=dict)
     # Number fields -> which decimal mark their column turned out to use (`DecimalWatch`).
     decimal_watches: dict[str, DecimalWatch] = field(default_factory=dict, repr=False)
+    # CSV: the first line whose extra cells prove values were split at unquoted commas, and
+    # how many rows with empty extra cells were read before any such proof.
+    split_proof: int | None = None
+    padded_rows_read: int = 0
     _source: RowSource | None = field(default=None, repr=False)
 
     @property
@@ -149,6 +155,29 @@ class ParsedFeed:
         if type(err) is OtherMarkError:
             self._proved_other_mark(field, err.shown, line)
 
+    def _extra_cells(
+        self, line: int, cells: list[str], header_width: int, too_many: Callable[[list[str]], str]
+    ) -> str | None:
+        """Why a row with more cells than the header is bad, or None while its extra cells are
+        empty and no row has shown the file split at unquoted commas. The first row that does
+        (non-empty extra cells) is the proof; rows with empty extras accepted before it make
+        the feed read again from the start (ReadAgain)."""
+        if any(cells[header_width:]):
+            if self.split_proof is None:
+                self.split_proof = line
+                if self.padded_rows_read:
+                    raise ReadAgain({SPLIT_ROWS: ("", line)})
+            return too_many(cells)
+        if self.split_proof is None:
+            self.padded_rows_read += 1
+            return None
+        return (
+            f"{len(cells)} cells, the header has {header_width}, and line {self.split_proof} "
+            "shows values split at "
+            "unquoted commas: this row's may be split too. Quote the fields, or export with \" "
+            "as the text delimiter"
+        )
+
     def _proved_other_mark(self, field: str, shown: str, line: int) -> None:
         """`shown` (at `line`) reads only with the other decimal mark: from now on its column's
         values whose meaning depends on the mark are bad rows. If some were read already, the
@@ -204,6 +233,8 @@ def parse_feed(
     else:
         parsed = _parse_json(decoded, schema, readers, keep_rejects)
     parsed.decimal_watches = {r.spec.name: r.watch for r in readers if r.watch is not None}
+    split = (proofs or {}).get(SPLIT_ROWS)
+    parsed.split_proof = split[1] if split else None
     return parsed
 
 
@@ -319,11 +350,15 @@ def _csv_source(
         name = ""
         try:
             for line, cells in csv_records(table):
-                if len(cells) > header_width and any(cells[header_width:]):
+                if len(cells) > header_width:
                     # An unquoted comma split a value: its parts would land in the wrong
-                    # columns ($12,345.50 read as 12), so the row is refused whole.
-                    feed._reject(line, None, too_many(cells), good=good)
-                    continue
+                    # columns ($12,345.50 read as 12), so the row is refused whole. Extra
+                    # cells that are all empty are fine, until some row proves the file was
+                    # split: then `$1,500.00,` with an empty note is refused too.
+                    reason = feed._extra_cells(line, cells, header_width, too_many)
+                    if reason is not None:
+                        feed._reject(line, None, reason, good=good)
+                        continue
                 if len(cells) < width:
                     cells.extend([""] * (width - len(cells)))
                 row: Row = defaults.copy()

@@ -71,6 +71,32 @@ def test_empty_trailing_cells_are_fine() -> None:
     assert ([r["value"] for r in rows], feed.rejects) == ([12.0], [])
 
 
+UNQUOTED_WITH_EMPTY_NOTES = (
+    b"store_id,date,metric,value,note\n"
+    b"S001,2026-11-17,sales,$1,500.00,\n"  # 2: reads as $1 and a note of 500.00
+    b"S001,2026-11-17,units,12,\n"  # 3: plain, its note empty
+    b"S001,2026-11-18,sales,$12,345.50,big day\n"  # 4: proves the file was split
+)
+
+
+def test_once_a_row_proves_values_were_split_rows_with_empty_extra_cells_are_bad_too() -> None:
+    feed, rows = read(UNQUOTED_WITH_EMPTY_NOTES)
+    # $1,500.00 is never stored as 1, though it came before the proof (read again); a row
+    # with as many cells as the header is read as usual.
+    assert [r["value"] for r in rows] == [12.0]
+    assert bad(feed) == [(2, None), (4, None)]
+    assert feed.rejects[0].reason.startswith(
+        "6 cells, the header has 5, and line 4 shows values split at unquoted commas"
+    )
+
+
+def test_a_split_proof_after_padded_rows_reads_the_feed_again() -> None:
+    feed = parse_feed(io.BytesIO(UNQUOTED_WITH_EMPTY_NOTES), "metrics")
+    with pytest.raises(ReadAgain) as again:
+        list(feed.batches())
+    assert again.value.proofs == {"": ("", 4)}
+
+
 # --- one decimal mark per column -----------------------------------------------------------------
 
 GERMAN = (
