@@ -49,6 +49,16 @@ MEANING: dict[Status, str] = {
 }
 
 
+# What the ops person can do about it (the store page shows it under the problem).
+ACTION: dict[Status, str] = {
+    Status.OFFLINE: "Is the kiosk powered on and on the network? What it last said is below.",
+    Status.ERROR: "A feed the kiosk pulls is failing (see Feeds); its screen keeps the last data.",
+    Status.STALE: "The screen shows old numbers: a feed failing quietly, or HQ's files not new?",
+    Status.NEVER: "Has the kiosk been given its token ([hq] token) and HQ's address ([hq] url)?",
+    Status.OK: "",
+}
+
+
 def heartbeat_status(failing_feeds: int, data_stale: bool) -> Status:
     """What one heartbeat says on its own (no clock involved): error, stale or ok."""
     if failing_feeds > 0:

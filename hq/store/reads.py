@@ -54,6 +54,7 @@ class StoreSummary:
     problem: str | None
     thumbnail_sha256: str | None  # the screen the kiosk says it shows
     stored_thumbnail_sha256: str | None  # the thumbnail HQ has (None: none yet)
+    thumbnail_received_at: dt.datetime | None
 
 
 _SUMMARY_COLUMNS = (
@@ -74,6 +75,7 @@ _SUMMARY_COLUMNS = (
     Store.problem,
     Store.thumbnail_sha256,
     Thumbnail.sha256.label("stored_thumbnail_sha256"),
+    Thumbnail.received_at.label("thumbnail_received_at"),
 )
 
 
