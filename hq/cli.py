@@ -62,6 +62,8 @@ def setup_logging() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Alembic says which plugins it loaded at every start: not a problem, not worth a line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _serve(config: HqConfig) -> int:

@@ -6,9 +6,12 @@ SQLite (the embedded default): WAL, so the pages read while a heartbeat writes, 
 acknowledged must survive a power cut. Write transactions start with BEGIN IMMEDIATE, so two
 writers queue on the busy timeout instead of one failing when it upgrades a read lock.
 
-PostgreSQL (a fleet): psycopg 3, a small pool with pre-ping (a restarted server is not an
-error page), and migrations under an advisory lock so two services starting together do not
-both migrate.
+PostgreSQL (a fleet): psycopg 3 and a small pool, without pre-ping (a round trip before
+every transaction, for every heartbeat): when PostgreSQL restarts, the first request on a dead
+connection fails with a 503 (the kiosk retries) and SQLAlchemy drops the whole stale pool.
+Migrations run under an advisory lock so two services starting together do not both migrate.
+`lookup` sessions are autocommit on PostgreSQL: one statement, one round trip (the token
+check every kiosk request starts with).
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def make_engine(url: URL) -> Engine:
         url,
         pool_size=10,
         max_overflow=10,
-        pool_pre_ping=True,
+        pool_recycle=3600,
         connect_args={"application_name": "kiosk-hq"},
     )
 
@@ -83,11 +86,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 @dataclass(frozen=True)
 class Database:
-    """`read()` sessions for the pages, `write()` sessions for what the kiosks send."""
+    """`read()` sessions for the pages, `write()` sessions for what the kiosks send,
+    `lookup()` sessions for a single-statement read."""
 
     engine: Engine
     read: sessionmaker[Session]
     write: sessionmaker[Session]
+    lookup: sessionmaker[Session]
 
     @property
     def dialect(self) -> str:
@@ -103,8 +108,15 @@ def open_database(url: URL, *, migrate: bool = True) -> Database:
     if migrate:
         upgrade(engine)
     writer = engine.execution_options(**{_WRITE_OPTION: True})
+    # SQLite's transactions are local and cheap (and its "begin" hook above needs them).
+    single = (
+        engine.execution_options(isolation_level="AUTOCOMMIT")
+        if engine.dialect.name == "postgresql"
+        else engine
+    )
     return Database(
         engine=engine,
         read=sessionmaker(engine, expire_on_commit=False),
         write=sessionmaker(writer, expire_on_commit=False),
+        lookup=sessionmaker(single, expire_on_commit=False),
     )

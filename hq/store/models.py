@@ -77,6 +77,9 @@ class Store(Base):
     thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))  # the screen shown now
     problem: Mapped[str | None] = mapped_column(String(300))  # one line: what is wrong
     feeds_json: Mapped[str | None] = mapped_column(Text)  # the latest feeds list, as sent
+    # Rows of this store in `heartbeats`, kept exact on insert and prune (under the row's lock),
+    # so the per-store cap costs nothing until a store goes over it.
+    history_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class UploadRecord(Base):

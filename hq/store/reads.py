@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from hq.store.models import (
@@ -21,13 +21,16 @@ from hq.store.models import (
 )
 from hq.tokens import same_hash, token_hash
 
+# Built once: every kiosk request starts with it.
+_BY_TOKEN_HASH = select(Store.store_id, Store.token_hash).where(
+    Store.token_hash == bindparam("b_hash")
+)
+
 
 def store_for_token(session: Session, token: str) -> str | None:
     """The store a bearer token speaks for, or None (unknown, or replaced by a newer one)."""
     presented = token_hash(token)
-    row = session.execute(
-        select(Store.store_id, Store.token_hash).where(Store.token_hash == presented)
-    ).first()
+    row = session.execute(_BY_TOKEN_HASH, {"b_hash": presented}).first()
     if row is None or row.token_hash is None or not same_hash(row.token_hash, presented):
         return None
     return str(row.store_id)

@@ -14,7 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,6 +42,7 @@ from hq.store.models import (
     Thumbnail,
     UploadRecord,
 )
+from hq.store.types import UtcDateTime
 from hq.tokens import new_token, token_hash
 from hq.wire import (
     EntryUpload,
@@ -146,9 +158,9 @@ def ingest_upload(db: Database, upload: Upload, now: dt.datetime) -> Applied:
     return _once(db, apply, repeat)
 
 
-def _upsert(session: Session) -> Any:
+def _insert_for(dialect: str) -> Any:
     """The dialect's INSERT that has ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _apply_entry(session: Session, upload: EntryUpload, now: dt.datetime) -> None:
@@ -164,7 +176,7 @@ def _apply_entry(session: Session, upload: EntryUpload, now: dt.datetime) -> Non
             received_at=now,
         )
     )
-    stmt = _upsert(session)(CurrentEntry).values(
+    stmt = _insert_for(session.get_bind().dialect.name)(CurrentEntry).values(
         store_id=upload.store_id,
         day=upload.day,
         metric=upload.metric,
@@ -291,127 +303,163 @@ def _feeds_json(heartbeat: Heartbeat) -> str:
     )
 
 
+# The heartbeat's statements, built once: every store sends one a minute, and building a
+# statement costs more Python than running a cached one. Parameters named like a column set
+# that column (SQLAlchemy's executemany-style UPDATE/INSERT); b_* are the others.
+_LOCK_STORE = (
+    select(Store.history_rows, Thumbnail.sha256)
+    .outerjoin(Thumbnail, Thumbnail.store_id == Store.store_id)
+    .where(Store.store_id == bindparam("b_store_id"))
+    .with_for_update(of=Store.__table__)
+)
+_INSERT_HEARTBEAT = insert(HeartbeatRecord)
+_UPDATE_STORE = (
+    update(Store)
+    .where(Store.store_id == bindparam("b_store_id"))
+    .values(
+        # A heartbeat without a name or region keeps what HQ has.
+        name=func.coalesce(bindparam("b_name", type_=String()), Store.name),
+        region=func.coalesce(bindparam("b_region", type_=String()), Store.region),
+    )
+)
+_EXPIRE_HISTORY = delete(HeartbeatRecord).where(
+    HeartbeatRecord.store_id == bindparam("b_store_id"),
+    HeartbeatRecord.received_at < bindparam("b_cutoff", type_=UtcDateTime()),
+)
+
+
 def ingest_heartbeat(
     db: Database, heartbeat: Heartbeat, now: dt.datetime, bound: HistoryBound
 ) -> Applied:
-    """Record a heartbeat: the store's latest state, a history row, the thumbnail if sent."""
+    """Record a heartbeat: the store's latest state, a history row, the thumbnail if sent.
 
-    def known(session: Session) -> bool:
-        return (
-            session.scalar(
-                select(HeartbeatRecord.id).where(
-                    HeartbeatRecord.idempotency_key == heartbeat.idempotency_key
-                )
-            )
-            is not None
-        )
+    A few statements, no ORM objects: this runs once a minute for every store. A repeat is
+    found by the unique key on insert (a failed insert, answered as a duplicate) rather than
+    by a look-up first, which every heartbeat would pay for.
+    """
+    store_id = heartbeat.store_id
 
     def apply(session: Session) -> Applied:
-        if known(session):
-            return Applied(duplicate=True)
+        conn = session.connection()  # Core statements: no ORM bookkeeping for a hot path
+        # The store's row first, locked: one heartbeat of a store at a time (PostgreSQL; SQLite
+        # writes one at a time anyway), so its history count stays exact. The thumbnail's hash
+        # comes along: HQ asks again for a screen it does not have.
+        locked = conn.execute(_LOCK_STORE, {"b_store_id": store_id}).one()
         problem = feed_problem(heartbeat)
-        status = heartbeat_status(len(heartbeat.failing_feeds), heartbeat.data_stale)
-        session.add(
-            HeartbeatRecord(
-                idempotency_key=heartbeat.idempotency_key,
-                store_id=heartbeat.store_id,
-                received_at=now,
-                sent_at=heartbeat.sent_at,
-                app_version=heartbeat.app_version,
-                status=status.value,
-                display_on=heartbeat.display_on,
-                outbox_pending=heartbeat.outbox_pending,
-                clock_offset_seconds=heartbeat.clock_offset_seconds,
-                problem=problem,
-            )
+        conn.execute(
+            _INSERT_HEARTBEAT,
+            {
+                "idempotency_key": heartbeat.idempotency_key,
+                "store_id": store_id,
+                "received_at": now,
+                "sent_at": heartbeat.sent_at,
+                "app_version": heartbeat.app_version,
+                "status": heartbeat_status(
+                    len(heartbeat.failing_feeds), heartbeat.data_stale
+                ).value,
+                "display_on": heartbeat.display_on,
+                "outbox_pending": heartbeat.outbox_pending,
+                "clock_offset_seconds": heartbeat.clock_offset_seconds,
+                "problem": problem,
+            },
         )
-        session.flush()
-        store = session.get(Store, heartbeat.store_id)
-        assert store is not None  # the token that let the heartbeat in belongs to it
-        store.name = heartbeat.store_name or store.name
-        store.region = heartbeat.region or store.region
-        store.last_seen = now
-        store.sent_at = heartbeat.sent_at
-        store.app_version = heartbeat.app_version
-        store.uptime_seconds = heartbeat.uptime_seconds
-        store.failing_feeds = len(heartbeat.failing_feeds)
-        store.data_stale = heartbeat.data_stale
-        store.data_last_success = heartbeat.data_last_success
-        store.display_on = heartbeat.display_on
-        store.display_reason = heartbeat.display_reason
-        store.outbox_pending = heartbeat.outbox_pending
-        store.outbox_oldest = heartbeat.outbox_oldest
-        store.database_bytes = heartbeat.database_bytes
-        store.free_disk_bytes = heartbeat.free_disk_bytes
-        store.clock_offset_seconds = heartbeat.clock_offset_seconds
-        store.thumbnail_sha256 = heartbeat.thumbnail_sha256
-        store.problem = problem
-        store.feeds_json = _feeds_json(heartbeat)
-        have = _save_thumbnail(session, heartbeat, now)
-        _prune_history(session, heartbeat.store_id, now, bound)
+        kept = _prune_history(conn, store_id, now, bound, locked.history_rows + 1)
+        have = _save_thumbnail(conn, heartbeat, now) or locked.sha256
+        conn.execute(
+            _UPDATE_STORE,
+            {
+                "b_store_id": store_id,
+                "b_name": heartbeat.store_name,
+                "b_region": heartbeat.region,
+                "last_seen": now,
+                "sent_at": heartbeat.sent_at,
+                "app_version": heartbeat.app_version,
+                "uptime_seconds": heartbeat.uptime_seconds,
+                "failing_feeds": len(heartbeat.failing_feeds),
+                "data_stale": heartbeat.data_stale,
+                "data_last_success": heartbeat.data_last_success,
+                "display_on": heartbeat.display_on,
+                "display_reason": heartbeat.display_reason,
+                "outbox_pending": heartbeat.outbox_pending,
+                "outbox_oldest": heartbeat.outbox_oldest,
+                "database_bytes": heartbeat.database_bytes,
+                "free_disk_bytes": heartbeat.free_disk_bytes,
+                "clock_offset_seconds": heartbeat.clock_offset_seconds,
+                "thumbnail_sha256": heartbeat.thumbnail_sha256,
+                "problem": problem,
+                "feeds_json": _feeds_json(heartbeat),
+                "history_rows": kept,
+            },
+        )
         wanted = heartbeat.thumbnail_sha256
         return Applied(want_thumbnail=wanted is not None and wanted != have)
 
     def repeat(session: Session) -> Applied:
-        if not known(session):
+        known = session.scalar(
+            select(HeartbeatRecord.id).where(
+                HeartbeatRecord.idempotency_key == heartbeat.idempotency_key
+            )
+        )
+        if known is None:
             raise RuntimeError(f"heartbeat {heartbeat.idempotency_key} failed a constraint")
         return Applied(duplicate=True)
 
     return _once(db, apply, repeat)
 
 
-def _save_thumbnail(session: Session, heartbeat: Heartbeat, now: dt.datetime) -> str | None:
-    """Keep the thumbnail if one came; the sha256 of the one HQ has for the store after."""
+def _save_thumbnail(conn: Connection, heartbeat: Heartbeat, now: dt.datetime) -> str | None:
+    """Keep the thumbnail if one came (replacing the store's last); its sha256, or None."""
     sent = heartbeat.thumbnail
-    stored = session.get(Thumbnail, heartbeat.store_id)
     if sent is None:
-        return None if stored is None else stored.sha256
-    if stored is None:
-        session.add(
-            Thumbnail(
-                store_id=heartbeat.store_id,
-                sha256=sent.sha256,
-                media_type=sent.media_type,
-                data=sent.data,
-                received_at=now,
-            )
+        return None
+    stmt = _insert_for(conn.dialect.name)(Thumbnail).values(
+        store_id=heartbeat.store_id,
+        sha256=sent.sha256,
+        media_type=sent.media_type,
+        data=sent.data,
+        received_at=now,
+    )
+    new = stmt.excluded
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[Thumbnail.store_id],
+            set_={
+                "sha256": new.sha256,
+                "media_type": new.media_type,
+                "data": new.data,
+                "received_at": new.received_at,
+            },
         )
-    else:
-        stored.sha256, stored.media_type = sent.sha256, sent.media_type
-        stored.data, stored.received_at = sent.data, now
+    )
     return sent.sha256
 
 
-def _prune_history(session: Session, store_id: str, now: dt.datetime, bound: HistoryBound) -> None:
-    """Keep the store's heartbeats of the last `window`, and at most `max_rows` of them.
+def _prune_history(
+    conn: Connection, store_id: str, now: dt.datetime, bound: HistoryBound, kept: int
+) -> int:
+    """Keep the store's heartbeats of the last `window`, and at most `max_rows` of them;
+    `kept` is how many it has with the new one; returns how many it keeps.
 
-    Both deletes walk the (store_id, received_at) index from the store's oldest rows, so the
-    cost is the rows deleted plus, for the cap, `max_rows` index entries.
+    The window delete walks the (store_id, received_at) index from the store's oldest row and
+    stops at the cut-off: usually one row a minute. The cap costs a query only when a store
+    sends more often than the window can hold.
     """
-    mine = HeartbeatRecord.store_id == store_id
-    no_sync = {"synchronize_session": False}  # nothing pruned is loaded in this session
-    session.execute(
-        delete(HeartbeatRecord).where(mine, HeartbeatRecord.received_at < now - bound.window),
-        execution_options=no_sync,
+    expired = conn.execute(
+        _EXPIRE_HISTORY, {"b_store_id": store_id, "b_cutoff": now - bound.window}
     )
-    oldest_kept = session.execute(
-        select(HeartbeatRecord.received_at, HeartbeatRecord.id)
-        .where(mine)
-        .order_by(HeartbeatRecord.received_at.desc(), HeartbeatRecord.id.desc())
-        .offset(bound.max_rows - 1)
-        .limit(1)
-    ).first()
-    if oldest_kept is not None:
-        session.execute(
-            delete(HeartbeatRecord).where(
-                mine,
-                or_(
-                    HeartbeatRecord.received_at < oldest_kept.received_at,
-                    and_(
-                        HeartbeatRecord.received_at == oldest_kept.received_at,
-                        HeartbeatRecord.id < oldest_kept.id,
-                    ),
-                ),
-            ),
-            execution_options=no_sync,
+    kept = max(0, kept - _rowcount(expired))
+    excess = kept - bound.max_rows
+    if excess > 0:
+        oldest = (
+            select(HeartbeatRecord.id)
+            .where(HeartbeatRecord.store_id == store_id)
+            .order_by(HeartbeatRecord.received_at, HeartbeatRecord.id)
+            .limit(excess)
         )
+        capped = conn.execute(delete(HeartbeatRecord).where(HeartbeatRecord.id.in_(oldest)))
+        kept -= _rowcount(capped)
+    return kept
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

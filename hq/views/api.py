@@ -96,7 +96,7 @@ class KioskApi(View):
         return await self._handle(request, HEARTBEATS)
 
     def _store_for(self, token: str) -> str | None:
-        with self.ctx.db.read() as session:
+        with self.ctx.db.lookup() as session:
             return reads.store_for_token(session, token)
 
     async def _handle(self, request: Request, route: _Route) -> Response:

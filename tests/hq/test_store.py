@@ -158,6 +158,15 @@ def test_heartbeat_history_keeps_at_most_max_rows_per_store(db: Database) -> Non
     ingest_heartbeat(db, beat(h.heartbeat("S002")), h.T0, bound)
     assert _history(db) == sent[-5:]
     assert len(_history(db, "S002")) == 1
+    assert _counted(db, "S001") == 5 and _counted(db, "S002") == 1
+
+
+def _counted(db: Database, store_id: str) -> int:
+    """The store's own count of its history rows (what the cap is checked against)."""
+    with db.read() as session:
+        store = session.get(Store, store_id)
+        assert store is not None
+        return store.history_rows
 
 
 def test_heartbeat_history_drops_what_is_older_than_the_window(db: Database) -> None:
@@ -171,6 +180,7 @@ def test_heartbeat_history_drops_what_is_older_than_the_window(db: Database) -> 
     ingest_heartbeat(db, beat(new), h.T0 + dt.timedelta(hours=24, minutes=1), bound)
     kept = _history(db)
     assert old["idempotency_key"] not in kept and len(kept) == 2
+    assert _counted(db, "S001") == 2
     with db.read() as session:
         store = session.get(Store, "S001")
         assert store is not None and store.last_seen == h.T0 + dt.timedelta(hours=24, minutes=1)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-07 03:26:31.787869
+Create Date: 2026-12-07 03:42:37.942189
 
 The first schema of kiosk-hq. Never edit it once released: add a revision for every change
 (tests/hq/test_store.py checks the models and the migrations agree).
@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("thumbnail_sha256", sa.String(length=64), nullable=True),
         sa.Column("problem", sa.String(length=300), nullable=True),
         sa.Column("feeds_json", sa.Text(), nullable=True),
+        sa.Column("history_rows", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("store_id", name=op.f("pk_stores")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_stores_token_hash")),
     )
