@@ -42,6 +42,9 @@ log = logging.getLogger("hq.api")
 _LOG_EVERY_SECONDS = 60.0
 
 
+BEARER = {"WWW-Authenticate": 'Bearer realm="kiosk-hq"'}
+
+
 @dataclass
 class Refusal(Exception):
     status: int
@@ -104,10 +107,12 @@ class KioskApi(View):
         try:
             token = bearer_token(request.headers.get("authorization"))
             if token is None:
-                raise Refusal(401, "Authorization: a 'Bearer <token>' header is required")
+                raise Refusal(401, "Authorization: a 'Bearer <token>' header is required", BEARER)
             store_id = await run_in_threadpool(self._store_for, token)
             if store_id is None:
-                raise Refusal(401, "Authorization: unknown token (or replaced by a newer one)")
+                raise Refusal(
+                    401, "Authorization: unknown token (or replaced by a newer one)", BEARER
+                )
             who = store_id
             wait = self.ctx.limiter.retry_after(store_id)
             if wait is not None:

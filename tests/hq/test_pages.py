@@ -106,6 +106,8 @@ def test_the_fleet_page_groups_by_region_with_status_and_refreshes_itself(hq: Hq
     ]:
         assert f'<tr class="row s-{status}" data-store="{store}">' in html
     assert "display off" in html and "outside opening hours" in html
+    s1 = html[html.index('data-store="S1"') : html.index("</tr>", html.index('data-store="S1"'))]
+    assert all(text in s1 for text in ("S1", "South One", "South", "ok"))  # id, name, region
     assert "no heartbeat for 30 min" in html
     assert 'href="/stores/S2"' in html
     attention = html[

@@ -109,6 +109,7 @@ def test_missing_or_unknown_token_is_401(hq: Hq, authorization: str | None) -> N
     response = hq.client.post("/api/v1/uploads", content=h.encode(body), headers=sent)
     assert response.status_code == 401
     assert response.json()["ok"] is False
+    assert response.headers["www-authenticate"].startswith("Bearer")
     assert count(hq, Entry) == 0
 
 
