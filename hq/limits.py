@@ -74,3 +74,26 @@ class RateLimiter:
             bucket.tokens -= 1
             return None
         return max(1, math.ceil((1 - bucket.tokens) / self.rate))
+
+
+class LogOnce:
+    """Says whether to log a repeated problem: once per `seconds` per key.
+
+    A kiosk stuck in a loop, or someone guessing the admin password, must not flood the log:
+    the first line says what is happening, the rest would say nothing new.
+    """
+
+    def __init__(self, seconds: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._last: dict[tuple[object, ...], float] = {}
+
+    def __call__(self, *key: object) -> bool:
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.seconds:
+            return False
+        if len(self._last) > 10_000:  # many distinct keys (addresses): start over
+            self._last.clear()
+        self._last[key] = now
+        return True

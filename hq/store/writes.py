@@ -99,8 +99,9 @@ def mint_token(db: Database, store_id: str, now: dt.datetime) -> str:
 
 
 def _once(db: Database, apply: Callable[[Session], T], repeat: Callable[[Session], T]) -> T:
-    """Run `apply` in a write transaction; if a concurrent copy of the same request won the
-    race for the unique key, answer with `repeat` (which finds the key) instead."""
+    """Run `apply` in a write transaction; if the unique key refused its insert (a repeat,
+    or a concurrent copy of the same request that won the race), answer with `repeat`, which
+    finds the key, instead."""
     try:
         with db.write.begin() as session:
             return apply(session)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hq.limits import BadLength, BodyTooLarge, read_body
+from hq.limits import BadLength, BodyTooLarge, LogOnce, read_body
 from hq.store import reads
 from hq.store.writes import Applied, HistoryBound, ingest_heartbeat, ingest_upload
 from hq.tokens import bearer_token
@@ -37,9 +36,6 @@ from hq.wire import (
 )
 
 log = logging.getLogger("hq.api")
-# A kiosk stuck in a loop must not flood the log: the same refusal for the same store is
-# logged once a minute at most.
-_LOG_EVERY_SECONDS = 60.0
 
 
 BEARER = {"WWW-Authenticate": 'Bearer realm="kiosk-hq"'}
@@ -74,15 +70,12 @@ def refusal_response(refusal: Refusal) -> Response:
 class KioskApi(View):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._last_logged: dict[tuple[str, int], float] = {}
+        # The same refusal for the same store: one line a minute at most.
+        self._log_once = LogOnce(60.0)
 
     def _log_refusal(self, route: _Route, who: str, request: Request, refusal: Refusal) -> None:
-        now = time.monotonic()
-        key = (who, refusal.status)
-        last = self._last_logged.get(key)
-        if last is not None and now - last < _LOG_EVERY_SECONDS:
+        if not self._log_once(who, refusal.status):
             return
-        self._last_logged[key] = now
         log.warning(
             "%s from %s (%s) refused: %d %s",
             route.name,

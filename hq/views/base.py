@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from hq.config import HqConfig
-from hq.limits import RateLimiter
+from hq.limits import LogOnce, RateLimiter
 from hq.status import Clock
 from hq.store.database import Database
 
@@ -70,6 +70,12 @@ class AdminView(View):
 
     template: ClassVar[str] = ""
 
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        # Refused logins, one line a minute per address: a password guesser does not fill
+        # the log.
+        self._log_login_once = LogOnce(60.0)
+
     def login_refused(self, request: Request) -> Response | None:
         """None when the request carries the [admin] login, else the 401 to answer."""
         header = request.headers.get("authorization", "")
@@ -85,7 +91,9 @@ class AdminView(View):
             password_ok = hmac.compare_digest(password.encode(), (admin.password or "").encode())
             if user_ok and password_ok and admin.password:
                 return None
-            log.warning("admin login refused from %s", client_address(request))
+            address = client_address(request)
+            if self._log_login_once(address):
+                log.warning("admin login refused from %s", address)
         return Response(
             "Log in with the [admin] username and password of hq.toml.\n",
             status_code=401,

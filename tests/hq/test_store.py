@@ -208,6 +208,14 @@ def test_a_heartbeat_updates_the_stores_latest_state(db: Database) -> None:
     assert stored is not None and stored.data == h.WEBP and stored.media_type == "image/webp"
 
 
+def test_a_repeated_heartbeat_is_kept_once_and_counted_once(db: Database) -> None:
+    mint_token(db, "S001", h.T0)
+    body = beat(h.heartbeat())
+    assert ingest_heartbeat(db, body, h.T0, BOUND) == Applied()
+    assert ingest_heartbeat(db, body, h.T0, BOUND) == Applied(duplicate=True)
+    assert len(_history(db)) == 1 and _counted(db, "S001") == 1
+
+
 def test_hq_asks_for_a_thumbnail_it_does_not_have(db: Database) -> None:
     mint_token(db, "S001", h.T0)
     shown = h.thumbnail()["sha256"]

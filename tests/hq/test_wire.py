@@ -400,3 +400,19 @@ def test_every_answer_carries_a_date_header(hq: Hq) -> None:
     assert [a.status_code for a in answers] == [200, 401, 422, 413, 401, 404]
     for answer in answers:
         assert email.utils.parsedate_to_datetime(answer.headers["date"]).tzinfo is not None
+
+
+def test_a_refusal_repeated_within_a_minute_is_logged_once(
+    hq: Hq, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = hq.token("S001")
+    with caplog.at_level("WARNING", logger="hq.api"):
+        for _ in range(5):
+            assert hq.upload(h.entry(value="x"), token).status_code == 422
+        assert hq.upload(h.entry(), "C" * 43).status_code == 401
+    lines = [r.getMessage() for r in caplog.records if r.name == "hq.api"]
+    assert lines == [
+        'upload from S001 (testclient) refused: 422 value: must be a number (got "x")',
+        "upload from unknown token (testclient) refused: 401 Authorization: unknown token "
+        "(or replaced by a newer one)",
+    ]
