@@ -17,8 +17,10 @@ import sys
 import time
 import traceback
 
-from bench import BENCHMARKS, ERROR, MISS, Benchmark, Result, format_number
+from bench import BENCHMARKS, ERROR, MISS, Benchmark, Result, format_number, register
 from bench._util import out_dir
+
+register("hq_fleet", "bench.hq_fleet", "1,000 kiosks against kiosk-hq serve on PostgreSQL")
 
 COLUMNS = ("benchmark", "figure", "baseline", "ratio", "target", "verdict")
 
