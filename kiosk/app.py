@@ -8,19 +8,14 @@ what to celebrate. This module only wires the parts and moves data between threa
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import signal
-import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk.board.celebrations import CelebrationDetector, record_celebrated
 from kiosk.board.model import BoardSnapshot, GoalPeriod
@@ -208,44 +203,10 @@ def _log_record_failure(future: Future[int]) -> None:
         log.error("storing celebrated goals failed: %r", future.exception())
 
 
-def _install_signal_handlers(app: QApplication) -> QSocketNotifier:
-    """Quit cleanly on SIGTERM/SIGINT while the Qt event loop runs.
-
-    Python runs signal handlers only when the interpreter gets control; a wake-up socket
-    watched by Qt gives it control without a polling timer (which would cost idle CPU).
-    """
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: None)
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
-
-    def on_signal() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(64)
-        log.info("stop requested by signal; quitting")
-        app.quit()
-
-    notifier.activated.connect(on_signal)
-    notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
-    return notifier
-
-
-def _install_quit_shortcut(window: Any, app: QApplication) -> None:
-    """Ctrl+Alt+Q quits: for a technician with a keyboard, never reachable by touch."""
-    from PySide6.QtGui import QKeySequence, QShortcut
-
-    shortcut = QShortcut(QKeySequence("Ctrl+Alt+Q"), window)
-    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-    shortcut.activated.connect(app.quit)
-
-
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
     from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
-    from kiosk.ui.render import ensure_app
+    from kiosk.ui.application import ensure_app, install_quit_shortcut, install_signal_handlers
     from kiosk.ui.window import KioskWindow
 
     app = ensure_app(keyboard=True)
@@ -299,8 +260,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     uploader = add_upload_job(scheduler, config, db, writer)
     if uploader is not None:
         manager.data_changed.connect(lambda: upload_soon(scheduler))
-    notifier = _install_signal_handlers(app)
-    _install_quit_shortcut(window, app)
+    quitter = install_signal_handlers(app)
+    install_quit_shortcut(window, app)
     # systemd (deploy/kiosk.service): READY=1 after the first paint, WATCHDOG=1 from this
     # (the GUI) thread, so a frozen event loop gets the kiosk restarted. A no-op elsewhere.
     from kiosk.systemd import install_systemd_watchdog
@@ -329,7 +290,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         window.showFullScreen()
     log.info("kiosk started for store %s with %d feeds", config.store.id, len(config.feeds))
     code = app.exec()
-    del controller, notifier
+    del controller, quitter
     writer.shutdown(wait=True)
     db.dispose()
     return code

@@ -41,8 +41,8 @@ from kiosk.board.model import BoardSnapshot
 from kiosk.config import DisplayConfig
 from kiosk.demo.feeds import metrics_csv
 from kiosk.manager.pin import save_pin
+from kiosk.ui.application import ensure_app
 from kiosk.ui.manager import install_manager_area
-from kiosk.ui.render import ensure_app
 from kiosk.ui.window import KioskWindow
 from sync.service import SyncService
 from sync.store.writer import Writer
