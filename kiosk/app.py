@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -22,6 +22,7 @@ from kiosk.board.model import BoardSnapshot, GoalPeriod
 from kiosk.board.snapshot import load_snapshot
 from kiosk.config import Config
 from kiosk.demo.hooks import add_goal_job, prepare_demo
+from kiosk.ui.jobs import Jobs
 from sync.clock import utc_now
 from sync.service import PullReport, SyncService
 from sync.store.db import Database, open_database
@@ -50,13 +51,13 @@ class SnapshotLoader(QObject):
     """Reads a BoardSnapshot on a worker thread and hands it to the GUI thread.
 
     A 200-store leaderboard takes tens of milliseconds to read, too long for the GUI thread.
-    Requests made while a read is running are coalesced into one more read.
+    Requests made while a read is running are coalesced into one more read. A failed read is
+    logged and the last snapshot stays on screen (nothing is emitted).
 
     Signals: `loaded(BoardSnapshot)`, in the GUI thread.
     """
 
     loaded = Signal(object)
-    _finished = Signal(object)
 
     def __init__(
         self, db: Database, config: Config, now: Now = utc_now, parent: QObject | None = None
@@ -65,28 +66,26 @@ class SnapshotLoader(QObject):
         self._db = db
         self._config = config
         self._now = now
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-reader")
+        self._jobs = Jobs(self, name="db-reader")
         self._running = False
         self._again = False
-        self._finished.connect(self._on_finished)
 
     def request(self) -> None:
+        """Read the board soon; during a read, once more after it."""
         if self._running:
             self._again = True
             return
         self._running = True
         now = self._now()
         day = self._config.store.today(now)
-        future = self._pool.submit(load_snapshot, self._db, self._config, day, now)
-        future.add_done_callback(self._finished.emit)  # worker thread -> queued to GUI
+        self._jobs.run(self._on_read, load_snapshot, self._db, self._config, day, now)
 
     def load_now(self) -> BoardSnapshot:
         """A synchronous read, for start-up before the window first paints."""
         now = self._now()
         return load_snapshot(self._db, self._config, self._config.store.today(now), now)
 
-    @Slot(object)
-    def _on_finished(self, future: Future[BoardSnapshot]) -> None:
+    def _on_read(self, future: Future[BoardSnapshot]) -> None:
         self._running = False
         try:
             snapshot = future.result()
@@ -100,7 +99,7 @@ class SnapshotLoader(QObject):
             self.request()
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._jobs.shutdown(wait=False)
 
 
 class KioskController(QObject):

@@ -57,8 +57,8 @@ from kiosk.manager.entries import (
 )
 from kiosk.manager.pin import PinError, PinState, PinStore, VerifyResult
 from kiosk.ui import theme as th
+from kiosk.ui.jobs import Jobs
 from kiosk.ui.manager.common import ManagerPage, ManagerTab, Toast
-from kiosk.ui.manager.jobs import Jobs
 from kiosk.ui.manager.keypad import AuditPage, NumberPad
 from kiosk.ui.manager.pin_pad import NO_PIN_COMMAND, NO_PIN_TEXT, NO_PIN_TITLE, NoticePage, PinPad
 from kiosk.ui.manager.shoutouts import ShoutOutEditor, ShoutOutsPage
@@ -193,7 +193,7 @@ class ManagerController(QObject):
         self._tz = config.store.tz
         self._idle_seconds = max(1.0, float(config.manager.idle_seconds))
         self._pins = pins or PinStore(config.manager, db, now, writer=writer)
-        self._jobs = Jobs(self)
+        self._jobs = Jobs(self, name="manager-io")
         self._theme = Theme(max(1, window.height()))
         self._state = "closed"  # closed | pin | entry
         self._session = 0
