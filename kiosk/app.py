@@ -263,7 +263,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     install_quit_shortcut(window, app)
     # systemd (deploy/kiosk.service): READY=1 after the first paint, WATCHDOG=1 from this
     # (the GUI) thread, so a frozen event loop gets the kiosk restarted. A no-op elsewhere.
-    from kiosk.systemd import install_systemd_watchdog
+    from kiosk.ui.watchdog import install_systemd_watchdog
 
     watchdog = install_systemd_watchdog(
         window, app, status=f"showing the board of store {config.store.id}"
