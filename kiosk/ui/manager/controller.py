@@ -19,7 +19,7 @@ Done) changes no page, but `data_changed` is still emitted for a save that lande
 
 Signals of `ManagerController`:
 - `data_changed()`: an entry or a shout-out was saved or deleted; connect it to whatever
-  re-reads the board (`KioskController.refresh` or `SnapshotLoader.request`).
+  re-reads the board (`BoardController.refresh` or `SnapshotLoader.request`).
 - `opened()` / `closed()`: the area opened (PIN pad) / closed.
 """
 
