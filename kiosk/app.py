@@ -1,7 +1,7 @@
 """The composition root of `kiosk run`: it builds the parts and wires them, nothing else.
 
 config -> database -> writer -> sync service -> scheduler -> bridge -> snapshot loader ->
-screens (the window) -> board controller -> manager area; shutdown
+screens (the window, with its opening hours) -> board controller -> manager area; shutdown
 hangs off `QApplication.aboutToQuit`. What each part does is in its own module: the board's
 threads and celebrations in `kiosk.ui.board_controller`, the window in `kiosk.ui.window`,
 the QApplication, signals and quit shortcut in `kiosk.ui.application`.
@@ -20,6 +20,7 @@ from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
 from kiosk.ui.application import ensure_app, install_quit_shortcut, install_signal_handlers
 from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge, record_on_writer
 from kiosk.ui.manager import install_manager_area
+from kiosk.ui.off_hours import schedule_from_display
 from kiosk.ui.sound import CelebrationSound
 from kiosk.ui.watchdog import install_systemd_watchdog
 from kiosk.ui.window import KioskWindow
@@ -52,6 +53,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         config.display,
         now=store_now,
         celebration=config.celebration,
+        schedule=schedule_from_display(config.display, tz),
         sound=sound,
     )
     controller = BoardController(
