@@ -35,7 +35,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from bench._qt import load_demo_snapshot, snapshot_variant, status_kb
 from kiosk.config import ALL_SCREENS
-from kiosk.ui.render import ScreenView, ensure_app
+from kiosk.ui.application import ensure_app
+from kiosk.ui.render import ScreenView
 from kiosk.ui.window import KioskWindow
 
 SIZES = ((1920, 1080), (3840, 2160))

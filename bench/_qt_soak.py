@@ -37,7 +37,7 @@ from shiboken6 import Shiboken
 
 from bench._qt import load_demo_snapshot, snapshot_variant, status_kb
 from bench._qt_render import deliver_frame, make_window
-from kiosk.ui.render import ensure_app
+from kiosk.ui.application import ensure_app
 
 WARMUP = 500
 SIZE = (1920, 1080)

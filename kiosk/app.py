@@ -1,253 +1,38 @@
-"""The composition root of `kiosk run`.
+"""The composition root of `kiosk run`: it builds the parts and wires them, nothing else.
 
 config -> database -> writer -> sync service -> scheduler -> bridge -> snapshot loader ->
-celebration detector -> window; shutdown hangs off `QApplication.aboutToQuit`. Nothing here
-decides what is on screen: the window's rotator does, and the plain-Python detector decides
-what to celebrate. This module only wires the parts and moves data between threads.
+screens (the window, with its opening hours) -> board controller -> manager area; shutdown
+hangs off `QApplication.aboutToQuit`. What each part does is in its own module: the board's
+threads and celebrations in `kiosk.ui.board_controller`, the window in `kiosk.ui.window`,
+the QApplication, signals and quit shortcut in `kiosk.ui.application`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import signal
-import socket
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication
-
-from kiosk.board.celebrations import CelebrationDetector, record_celebrated
-from kiosk.board.model import BoardSnapshot, GoalPeriod
-from kiosk.board.snapshot import load_snapshot
 from kiosk.config import Config
 from kiosk.demo.hooks import add_goal_job, prepare_demo
-from sync.clock import utc_now
-from sync.service import PullReport, SyncService
-from sync.store.db import Database, open_database
+from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
+from kiosk.ui.application import ensure_app, install_quit_shortcut, install_signal_handlers
+from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge, record_on_writer
+from kiosk.ui.manager import install_manager_area
+from kiosk.ui.off_hours import schedule_from_display
+from kiosk.ui.sound import CelebrationSound
+from kiosk.ui.watchdog import install_systemd_watchdog
+from kiosk.ui.window import KioskWindow
+from sync.service import SyncService
+from sync.store.db import open_database
 from sync.store.writer import Writer
 
 log = logging.getLogger(__name__)
 
-Now = Callable[[], dt.datetime]
-RecordGoals = Callable[[tuple[GoalPeriod, ...]], object]
-
-
-class SyncBridge(QObject):
-    """Carries pull reports from scheduler threads to the GUI thread.
-
-    Signals: `report_ready(PullReport)`, emitted from any thread; Qt queues it to the
-    receivers' (GUI) thread because the bridge lives there.
-    """
-
-    report_ready = Signal(object)
-
-    def emit_report(self, report: PullReport) -> None:
-        self.report_ready.emit(report)
-
-
-class SnapshotLoader(QObject):
-    """Reads a BoardSnapshot on a worker thread and hands it to the GUI thread.
-
-    A 200-store leaderboard takes tens of milliseconds to read, too long for the GUI thread.
-    Requests made while a read is running are coalesced into one more read.
-
-    Signals: `loaded(BoardSnapshot)`, in the GUI thread.
-    """
-
-    loaded = Signal(object)
-    _finished = Signal(object)
-
-    def __init__(
-        self, db: Database, config: Config, now: Now = utc_now, parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._db = db
-        self._config = config
-        self._now = now
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-reader")
-        self._running = False
-        self._again = False
-        self._finished.connect(self._on_finished)
-
-    def request(self) -> None:
-        if self._running:
-            self._again = True
-            return
-        self._running = True
-        now = self._now()
-        day = self._config.store.today(now)
-        future = self._pool.submit(load_snapshot, self._db, self._config, day, now)
-        future.add_done_callback(self._finished.emit)  # worker thread -> queued to GUI
-
-    def load_now(self) -> BoardSnapshot:
-        """A synchronous read, for start-up before the window first paints."""
-        now = self._now()
-        return load_snapshot(self._db, self._config, self._config.store.today(now), now)
-
-    @Slot(object)
-    def _on_finished(self, future: Future[BoardSnapshot]) -> None:
-        self._running = False
-        try:
-            snapshot = future.result()
-        except Exception:
-            # Keep showing the last good snapshot: a failed read never blanks the screen.
-            log.exception("reading the board from the database failed")
-        else:
-            self.loaded.emit(snapshot)
-        if self._again:
-            self._again = False
-            self.request()
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-class KioskController(QObject):
-    """Refreshes what the window shows after pulls and as minutes pass, and turns goals
-    just met into celebrations.
-
-    Every snapshot goes through the `CelebrationDetector` on the GUI thread (a few set
-    operations); the goals it says to store go to `record` (in `run_kiosk`, a job on the
-    single writer thread: the GUI thread never writes), the ones to celebrate to
-    `window.celebrate()`. While the display is off (outside opening hours) the controller
-    reads nothing: the minute refresh stops, pulls only mark the board out of date, and one
-    read at opening catches up (a goal met overnight is celebrated then).
-    """
-
-    def __init__(
-        self,
-        window: object,
-        loader: SnapshotLoader,
-        bridge: SyncBridge,
-        parent: QObject | None = None,
-        *,
-        detector: CelebrationDetector | None = None,
-        record: RecordGoals | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._window = window
-        self._loader = loader
-        self._detector = detector or CelebrationDetector()
-        self._record = record
-        self._asleep = False
-        loader.loaded.connect(self._on_loaded)
-        bridge.report_ready.connect(self._on_report)
-        display_changed = getattr(window, "display_changed", None)
-        if display_changed is not None:
-            display_changed.connect(self._on_display_changed)
-            self._asleep = not getattr(window, "display_on", True)
-        # Freshness ("updated 10:42", stale warnings) and the date move with the clock.
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setInterval(60_000)
-        self._refresh_timer.timeout.connect(loader.request)
-        if not self._asleep:
-            self._refresh_timer.start()
-
-    def refresh_timer(self) -> QTimer:
-        return self._refresh_timer
-
-    @Slot()
-    def refresh(self) -> None:
-        """Read the board again now (a pull applied, a manager saved a number). While the
-        display is off this waits: waking up reads the board anyway."""
-        if not self._asleep:
-            self._loader.request()
-
-    def present(self, snapshot: BoardSnapshot) -> None:
-        """Show `snapshot`, storing and celebrating the goals it newly meets."""
-        seen = self._detector.observe(snapshot.scoreboard, snapshot.celebrated)
-        if seen.record and self._record is not None:
-            self._record(seen.record)
-        self._window.set_snapshot(snapshot)  # type: ignore[attr-defined]
-        if seen.celebrate:
-            names = ", ".join(f"{e.metric} ({e.period})" for e in seen.celebrate)
-            log.info("goal met: %s", names)
-            self._window.celebrate(seen.celebrate)  # type: ignore[attr-defined]
-
-    @Slot(object)
-    def _on_report(self, report: PullReport) -> None:
-        self.refresh()
-
-    @Slot(object)
-    def _on_loaded(self, snapshot: BoardSnapshot) -> None:
-        self.present(snapshot)
-
-    @Slot(bool)
-    def _on_display_changed(self, on: bool) -> None:
-        self._asleep = not on
-        if on:
-            self._refresh_timer.start()
-            self._loader.request()
-        else:
-            self._refresh_timer.stop()
-
-
-def record_on_writer(
-    db: Database, store_id: str, writer: Writer, now: Now = utc_now
-) -> RecordGoals:
-    """A `record` for KioskController: queue the write on the single writer thread and
-    return at once; a failure is logged (the goal may then celebrate once more after a
-    restart, which beats blocking the screen)."""
-
-    def record(goals: tuple[GoalPeriod, ...]) -> Future[int]:
-        future = writer.submit(record_celebrated, db, store_id, goals, now())
-        future.add_done_callback(_log_record_failure)
-        return future
-
-    return record
-
-
-def _log_record_failure(future: Future[int]) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        log.error("storing celebrated goals failed: %r", future.exception())
-
-
-def _install_signal_handlers(app: QApplication) -> QSocketNotifier:
-    """Quit cleanly on SIGTERM/SIGINT while the Qt event loop runs.
-
-    Python runs signal handlers only when the interpreter gets control; a wake-up socket
-    watched by Qt gives it control without a polling timer (which would cost idle CPU).
-    """
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: None)
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
-
-    def on_signal() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(64)
-        log.info("stop requested by signal; quitting")
-        app.quit()
-
-    notifier.activated.connect(on_signal)
-    notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
-    return notifier
-
-
-def _install_quit_shortcut(window: Any, app: QApplication) -> None:
-    """Ctrl+Alt+Q quits: for a technician with a keyboard, never reachable by touch."""
-    from PySide6.QtGui import QKeySequence, QShortcut
-
-    shortcut = QShortcut(QKeySequence("Ctrl+Alt+Q"), window)
-    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-    shortcut.activated.connect(app.quit)
-
 
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
-    from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
-    from kiosk.ui.render import ensure_app
-    from kiosk.ui.window import KioskWindow
-
     app = ensure_app(keyboard=True)
     db = open_database(config.database_path)
     writer = Writer()
@@ -262,25 +47,22 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
 
     sound = None
     if config.celebration.sound:
-        from kiosk.ui.sound import CelebrationSound
-
         sound = CelebrationSound(config.celebration, store_now, parent=app)
     window = KioskWindow(
         config.screens,
         config.display,
         now=store_now,
         celebration=config.celebration,
+        schedule=schedule_from_display(config.display, tz),
         sound=sound,
     )
-    controller = KioskController(
+    controller = BoardController(
         window,
         loader,
         bridge,
         parent=app,
         record=record_on_writer(db, config.store.id, writer),
     )
-    from kiosk.ui.manager import install_manager_area
-
     manager = install_manager_area(window, config, db, writer, now=store_now)
     manager.data_changed.connect(controller.refresh)
     # The first snapshot goes through the detector too: goals met before the start are
@@ -299,12 +81,10 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     uploader = add_upload_job(scheduler, config, db, writer)
     if uploader is not None:
         manager.data_changed.connect(lambda: upload_soon(scheduler))
-    notifier = _install_signal_handlers(app)
-    _install_quit_shortcut(window, app)
+    quitter = install_signal_handlers(app)
+    install_quit_shortcut(window, app)
     # systemd (deploy/kiosk.service): READY=1 after the first paint, WATCHDOG=1 from this
     # (the GUI) thread, so a frozen event loop gets the kiosk restarted. A no-op elsewhere.
-    from kiosk.systemd import install_systemd_watchdog
-
     watchdog = install_systemd_watchdog(
         window, app, status=f"showing the board of store {config.store.id}"
     )
@@ -329,7 +109,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         window.showFullScreen()
     log.info("kiosk started for store %s with %d feeds", config.store.id, len(config.feeds))
     code = app.exec()
-    del controller, notifier
+    del controller, quitter
     writer.shutdown(wait=True)
     db.dispose()
     return code

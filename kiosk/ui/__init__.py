@@ -1,4 +1,13 @@
-"""The Qt Widgets front end: theme, fonts, widgets, header, screens, window and offscreen render.
+"""The Qt front end: everything of the kiosk that imports Qt (with `kiosk.app`, which wires it).
+
+- application.py: the QApplication, quitting on signals and Ctrl+Alt+Q; jobs.py: work off
+  the GUI thread, results back on it; watchdog.py: systemd's pings from the GUI thread.
+- board_controller.py: pull reports and snapshots between threads, goals met -> celebrations.
+- window.py: the board on screen, composing off_hours.py (night cover, power timer),
+  burn_in.py (the content's shift) and cursor.py (the hidden pointer); header.py,
+  screens/, widgets/, theme.py, fonts.py, confetti.py, sparkline.py, off_cover.py, sound.py.
+- render.py: one screen to an image (`kiosk screenshot`).
+- manager/: the manager area on the touch screen.
 
 Widgets only paint what the frozen view dataclasses (`kiosk.board.model`) hold; the rotation, the
 formatting and the scoreboard maths live in plain Python modules.

@@ -1,56 +1,25 @@
 """Offscreen rendering of one screen to an image: `kiosk screenshot` and the docs use it.
 
 The picture is exactly what the kiosk shows at that size: the same header and screen widgets,
-the same fonts (bundled, loaded by `ensure_app`), painted into a QImage of exactly `size`.
+the same fonts (bundled, loaded by `ensure_app` in `kiosk.ui.application`), painted into a
+QImage of exactly `size`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.board.model import BoardSnapshot
 from kiosk.ui import theme as th
-from kiosk.ui.fonts import FAMILY, load_fonts
+from kiosk.ui.application import ensure_app
 from kiosk.ui.header import Header, local_now
 from kiosk.ui.screens import create_screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import Screen, fill_background
-
-
-def ensure_app(*, offscreen: bool = False, keyboard: bool = False) -> QApplication:
-    """The process's QApplication (made when there is none) with the bundled fonts loaded.
-
-    `offscreen=True` selects Qt's offscreen platform when this call creates the application
-    and no platform was chosen, so a screenshot works on a server without a display.
-    `keyboard=True` selects Qt Virtual Keyboard as the input method (`kiosk run` only: it
-    loads QtQml and QtQuick, which a screenshot does not need).
-    """
-    app = QApplication.instance()
-    if app is None:
-        if offscreen:
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        if keyboard:
-            # The manager's shout-out page types with Qt Virtual Keyboard: its input method
-            # is chosen when the application starts, so it is selected here or never.
-            from kiosk.ui.manager.keyboard import enable_virtual_keyboard
-
-            enable_virtual_keyboard()
-        app = QApplication(sys.argv[:1])
-        # Fusion looks the same on every OS; the native styles do not.
-        app.setStyle("Fusion")
-    if not isinstance(app, QApplication):
-        raise RuntimeError("a QGuiApplication exists; the kiosk needs a QApplication (widgets)")
-    load_fonts()
-    font = app.font()
-    font.setFamily(FAMILY)
-    app.setFont(font)
-    return app
 
 
 class ScreenView(QWidget):

@@ -8,11 +8,13 @@ A goal just met interrupts the rotation (`celebrate(goals)`): the celebration sc
 with those goals under a burst of confetti (one overlay, made once) and an optional chime,
 then the rotation resumes where it was.
 
-Opening hours (`DisplaySchedule`): outside them a cover shows black or a dim clock, and the
-rotation, the header clock, the burn-in shift, the fade and the confetti all stop; one
-single-shot timer (`power_timer`) wakes the window at opening time (and once a minute for
-the dim clock). While open, a second single-shot timer moves the content a few pixels every
-few minutes against burn-in (`BurnInShift`).
+The window composes three helpers, each in its own module, and says what each must do when:
+- `OffHours` (off_hours.py): opening hours. Outside them its cover shows black or a dim
+  clock, and the window stops the rotation, the header clock, the burn-in shift, the fade
+  and the confetti; its one power timer wakes the window at opening time.
+- `BurnInShifter` (burn_in.py): while open, the content moves a few pixels every few
+  minutes against burn-in.
+- `CursorHider` (cursor.py): the pointer hides after a few seconds without movement.
 """
 
 from __future__ import annotations
@@ -22,92 +24,41 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from PySide6.QtCore import (
-    QEasingCurve,
-    QEvent,
-    QObject,
-    QPropertyAnimation,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QEasingCurve, QPropertyAnimation, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from kiosk.board.display_schedule import BurnInShift, DailyWindow, DisplaySchedule
-from kiosk.board.formatting import format_time
+from kiosk.board.display_schedule import BurnInShift, DisplaySchedule
 from kiosk.board.model import BoardSnapshot, MetricEntry
 from kiosk.board.rotation import Rotator
 from kiosk.config import ALL_SCREENS, CelebrationConfig, DisplayConfig, ScreenSlot
 from kiosk.ui import theme as th
+from kiosk.ui.burn_in import BurnInShifter
 from kiosk.ui.confetti import ConfettiOverlay
-from kiosk.ui.header import Header, local_now, ms_to_next_minute
-from kiosk.ui.off_cover import OffCover
+from kiosk.ui.cursor import CursorHider
+from kiosk.ui.header import Header, local_now
+from kiosk.ui.off_hours import OffHours, schedule_from_display
 from kiosk.ui.screens import CelebrationScreen, EntryScreen, create_screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FadeOverlay, Screen, fill_background
 
 log = logging.getLogger(__name__)
 
-_POINTER_EVENTS = (
-    QEvent.Type.MouseMove,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.TabletMove,
-)
 
+class Chime(Protocol):
+    """The celebration's sound (`kiosk.ui.sound.CelebrationSound`, or a test's double)."""
 
-class CursorHider(QObject):
-    """Hides the pointer over `widget` after `seconds` without movement; movement shows it.
-
-    Watches the whole application, because a pointer moving over a child without mouse
-    tracking sends no events to the window itself. `seconds <= 0` keeps it hidden (a
-    touch-only kiosk). Emits no signals.
-    """
-
-    def __init__(self, widget: QWidget, seconds: float) -> None:
-        super().__init__(widget)
-        self._widget = widget
-        self._seconds = seconds
-        self._hidden = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._hide)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-        if seconds <= 0:
-            self._hide()
-        else:
-            self._timer.start(int(seconds * 1000))
-
-    @property
-    def hidden(self) -> bool:
-        return self._hidden
-
-    def hide_now(self) -> None:
-        """Hide the pointer at once and stop waiting (the display went dark)."""
-        self._timer.stop()
-        self._hide()
-
-    @Slot()
-    def _hide(self) -> None:
-        self._hidden = True
-        self._widget.setCursor(Qt.CursorShape.BlankCursor)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._seconds > 0 and event.type() in _POINTER_EVENTS:
-            if self._hidden:
-                self._hidden = False
-                self._widget.unsetCursor()
-            self._timer.start(int(self._seconds * 1000))
-        return False
+    def play(self) -> bool: ...
 
 
 class KioskWindow(QWidget):
-    """Header + stacked screens + rotation + cross-fade + celebrations + opening hours +
-    burn-in shift + pointer hiding.
+    """The board on screen: the header over the stacked screens, rotated and cross-faded,
+    interrupted by celebrations, asleep outside opening hours (see the module docstring).
+
+    `schedule` gives the opening hours; without it they come from `display`
+    (`schedule_from_display`, in the zone of `now`). `kiosk run` passes the store's.
 
     Signals:
     - `screen_changed(str, int)`: a screen / page is now showing.
@@ -129,7 +80,7 @@ class KioskWindow(QWidget):
         now: Callable[[], dt.datetime] | None = None,
         celebration: CelebrationConfig | None = None,
         schedule: DisplaySchedule | None = None,
-        sound: object | None = None,
+        sound: Chime | None = None,
         confetti_clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
@@ -142,10 +93,8 @@ class KioskWindow(QWidget):
         self._theme = Theme()
         self._entry_open = False
         self._manual_pause = False
-        self._display_on = True
         self._party_pending = False
-        self._sound = sound  # a CelebrationSound (or a test double with `play()`)
-        self._offset = (0, 0)
+        self._sound = sound
         fill_background(self, th.BACKGROUND)
         self._band_color = QColor(th.SURFACE)
         self.header = Header(self._theme, now=now, parent=self)
@@ -164,7 +113,13 @@ class KioskWindow(QWidget):
             clock=clock,
         )
         self.confetti = ConfettiOverlay(self, clock=confetti_clock)
-        self.cover = OffCover(self, self._display.off_mode)
+        if schedule is None:
+            schedule = schedule_from_display(self._display, self._now().tzinfo or dt.UTC)
+        # Its cover is made here, between the confetti and the fade overlay, where it always
+        # was: sibling widgets stack in the order they are made.
+        self._off_hours = OffHours(self, schedule, self._display.off_mode, self._now)
+        self._off_hours.switched.connect(self._on_display_switched)
+        self.cover = self._off_hours.cover
         self._overlay = FadeOverlay(self)
         self._fade = QPropertyAnimation(self._overlay, b"opacity", self)
         self._fade.setStartValue(1.0)
@@ -174,21 +129,9 @@ class KioskWindow(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.advance)
-        # Opening and closing (and the dim clock's minute while closed).
-        self._power_timer = QTimer(self)
-        self._power_timer.setSingleShot(True)
-        self._power_timer.timeout.connect(self.apply_schedule)
-        self._shift = BurnInShift(self._display.shift_pixels, self._display.shift_minutes * 60)
-        self._shift_timer = QTimer(self)
-        self._shift_timer.setSingleShot(True)
-        self._shift_timer.timeout.connect(self.apply_shift)
-        if schedule is None:
-            hours = None
-            if self._display.open_at is not None and self._display.close_at is not None:
-                hours = DailyWindow(self._display.open_at, self._display.close_at)
-            tz = self._now().tzinfo or dt.UTC
-            schedule = DisplaySchedule(hours, tz)
-        self._schedule_hours = schedule
+        shift = BurnInShift(self._display.shift_pixels, self._display.shift_minutes * 60)
+        self._burn_in = BurnInShifter(shift, clock, self._theme, self)
+        self._burn_in.moved.connect(self._layout)
         self.cursor_hider = CursorHider(self, self._display.cursor_hide_seconds)
         self._shown: tuple[str, int] | None = None
         self._show(*self._rotator.current(), animate=False)
@@ -221,11 +164,11 @@ class KioskWindow(QWidget):
 
     @property
     def display_on(self) -> bool:
-        return self._display_on
+        return self._off_hours.display_on
 
     @property
     def schedule(self) -> DisplaySchedule:
-        return self._schedule_hours
+        return self._off_hours.schedule
 
     def screen(self, name: str) -> Screen:
         return self._screens[name]
@@ -240,14 +183,14 @@ class KioskWindow(QWidget):
         return self._timer
 
     def power_timer(self) -> QTimer:
-        return self._power_timer
+        return self._off_hours.timer()
 
     def shift_timer(self) -> QTimer:
-        return self._shift_timer
+        return self._burn_in.timer()
 
     def content_offset(self) -> tuple[int, int]:
         """The burn-in shift in pixels now applied to the header and the screens."""
-        return self._offset
+        return self._burn_in.offset
 
     def active_timers(self) -> list[QTimer]:
         """Every running QTimer of the window and its children (tests: nothing runs at night)."""
@@ -290,7 +233,7 @@ class KioskWindow(QWidget):
         all the same, so it does not come back). While the manager's entry screen is open
         it waits and plays when the entry screen closes.
         """
-        if not self._display_on:
+        if not self.display_on:
             log.info("goal met while the display is off: not celebrated on screen")
             return False
         if goals:
@@ -317,15 +260,15 @@ class KioskWindow(QWidget):
         self.cover.hide()
         self._stop_party()
         self._sync_hold()
-        self._show("entry", 0, animate=self._display_on)
+        self._show("entry", 0, animate=self.display_on)
 
     @Slot()
     def close_entry(self) -> None:
         if not self._entry_open:
             return
         self._entry_open = False
-        if not self._display_on:
-            self._show_cover()
+        if not self.display_on:
+            self._off_hours.show_cover()
         self._sync_hold()
 
     # --- opening hours and burn-in ------------------------------------------------------
@@ -334,91 +277,48 @@ class KioskWindow(QWidget):
     def apply_schedule(self) -> None:
         """Switch the display on or off for the time now; aim the power timer at the next
         change (and at the next minute while the dim clock shows)."""
-        now = self._now()
-        on = self._schedule_hours.is_on(now)
-        if on != self._display_on:
-            if on:
-                self._switch_on()
-            else:
-                self._switch_off()
-        if not on:
-            self._update_cover(now)
-        seconds = self._schedule_hours.seconds_to_change(now)
-        if not on and self.cover.shows_clock:
-            seconds = min(seconds, ms_to_next_minute(now) / 1000)
-        if math.isinf(seconds):
-            self._power_timer.stop()
-        else:
-            # A little late rather than early: an early wake finds nothing changed yet.
-            self._power_timer.start(min(math.ceil(seconds * 1000) + 50, 2**31 - 1))
+        self._off_hours.apply()
 
     @Slot()
     def apply_shift(self) -> None:
         """Move the content to the burn-in offset for the clock's time; aim the next step."""
-        if not self._display_on or not self._shift.enabled:
-            self._shift_timer.stop()
-            self._set_offset((0, 0) if not self._shift.enabled else self._offset)
-            return
-        now = self._clock()
-        base_x, base_y = self._shift.offset(now)
-        self._set_offset((self._scaled(base_x), self._scaled(base_y)))
-        delay = self._shift.next_change(now) - now
-        self._shift_timer.start(min(math.ceil(max(0.0, delay) * 1000), 2**31 - 1))
+        self._burn_in.apply()
 
     # --- internals ----------------------------------------------------------------------
 
-    def _scaled(self, pixels: int) -> int:
-        if pixels == 0:
-            return 0
-        return self._theme.px(abs(pixels)) * (1 if pixels > 0 else -1)
-
-    def _set_offset(self, offset: tuple[int, int]) -> None:
-        if offset != self._offset:
-            self._offset = offset
-            self._layout()
+    @Slot(bool)
+    def _on_display_switched(self, on: bool) -> None:
+        if on:
+            self._switch_on()
+        else:
+            self._switch_off()
 
     def _switch_off(self) -> None:
         log.info("outside opening hours: display off (%s)", self._display.off_mode)
-        self._display_on = False
         self._stop_party()
         self._fade.stop()
         self._overlay.clear()
         self.header.timer().stop()
-        self._shift_timer.stop()
+        self._burn_in.pause()
         self.cursor_hider.hide_now()
         if not self._entry_open:
-            self._show_cover()
+            self._off_hours.show_cover()
         self._sync_hold()
         self.display_changed.emit(False)
 
     def _switch_on(self) -> None:
         log.info("opening hours: display on")
-        self._display_on = True
         self.cover.hide()
         self.header.refresh_clock()
-        self.apply_shift()
+        self._burn_in.resume()
         self._sync_hold()
         self.display_changed.emit(True)
-
-    def _show_cover(self) -> None:
-        self.cover.setGeometry(self.rect())
-        self.cover.show()
-        self.cover.raise_()
-
-    def _update_cover(self, now: dt.datetime) -> None:
-        if not self.cover.shows_clock:
-            return
-        local = now.astimezone(self._schedule_hours.tz)
-        opening = self._display.open_at
-        note = f"Back at {format_time(opening)}" if opening is not None else ""
-        minutes = int(local.timestamp() // 60)
-        self.cover.set_time(format_time(local), note, minutes)
 
     def _sync_hold(self) -> None:
         """Pause the rotator while anything holds it (the entry screen, the display being
         off, `pause_rotation()`); resume it, showing the current page again, when nothing
         does."""
-        hold = self._entry_open or not self._display_on or self._manual_pause
+        hold = self._entry_open or not self.display_on or self._manual_pause
         if hold:
             if not self._rotator.paused:
                 self._rotator.pause()
@@ -441,7 +341,7 @@ class KioskWindow(QWidget):
             if self._overlay.isVisible():
                 self._overlay.raise_()  # the cross-fade runs over the confetti
         if self._sound is not None:
-            self._sound.play()  # type: ignore[attr-defined]
+            self._sound.play()
 
     def _stop_party(self) -> None:
         self._party_pending = False
@@ -461,11 +361,11 @@ class KioskWindow(QWidget):
 
     def _paint_band(self, painter: QPainter) -> None:
         # The header's colour behind the header, so a shifted header leaves no dark edge.
-        band = max(0, self._theme.header_height + self._offset[1])
+        band = max(0, self._theme.header_height + self._burn_in.offset[1])
         painter.fillRect(0, 0, self.width(), band, self._band_color)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self._offset != (0, 0):
+        if self._burn_in.offset != (0, 0):
             painter = QPainter(self)
             self._paint_band(painter)
             painter.end()
@@ -480,7 +380,7 @@ class KioskWindow(QWidget):
 
     def _schedule(self) -> None:
         deadline = self._rotator.deadline()
-        if self._entry_open or math.isinf(deadline) or not self._display_on:
+        if self._entry_open or math.isinf(deadline) or not self.display_on:
             self._timer.stop()
             return
         # Round up: a timer that fires early only finds the deadline not yet reached.
@@ -493,7 +393,7 @@ class KioskWindow(QWidget):
             self._update_title()
             return
         duration = self._display.transition_ms
-        animate = animate and self._display_on
+        animate = animate and self.display_on
         if animate and duration > 0 and self.isVisible() and self._shown is not None:
             picture = self.grab()  # what is on screen now, header included
             self._fade.stop()
@@ -530,10 +430,11 @@ class KioskWindow(QWidget):
         # The entry screen pages itself (its own buttons); keep the header in step.
         self._update_title()
 
+    @Slot()
     def _layout(self) -> None:
         width, height = self.width(), self.height()
         header_h = self._theme.header_height
-        dx, dy = self._offset
+        dx, dy = self._burn_in.offset
         self.header.setGeometry(dx, dy, width, header_h)
         self.stack.setGeometry(dx, header_h + dy, width, max(1, height - header_h))
         self.update()
@@ -547,9 +448,7 @@ class KioskWindow(QWidget):
             self.cover.set_theme(theme)
             for screen in self._screens.values():
                 screen.set_theme(theme)
-            if self._shift.enabled and self._display_on:
-                base_x, base_y = self._shift.offset(self._clock())
-                self._offset = (self._scaled(base_x), self._scaled(base_y))
+            self._burn_in.set_theme(theme)
         width, height = self.width(), self.height()
         header_h = theme.header_height
         self._layout()

@@ -28,8 +28,9 @@ from PySide6.QtCore import QTimer
 
 from kiosk.board.snapshot import load_snapshot
 from kiosk.config import DisplayConfig
-from kiosk.systemd import Notifier, SystemdWatchdog, watchdog_interval
-from kiosk.ui.render import ensure_app
+from kiosk.systemd import Notifier, watchdog_interval
+from kiosk.ui.application import ensure_app
+from kiosk.ui.watchdog import SystemdWatchdog
 from kiosk.ui.window import KioskWindow
 from tests.demo_env import DEMO_DAY, DEMO_NOW, demo_env
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.ui.render import ensure_app
+from kiosk.ui.application import ensure_app
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """An hour of a store's afternoon in well under a minute (issue 7, item 9).
 
 The real pieces of `kiosk run`, wired as `kiosk.app.run_kiosk` wires them: KioskWindow,
-KioskController with its CelebrationDetector and the celebrated-goals writer, SnapshotLoader
+BoardController with its CelebrationDetector and the celebrated-goals writer, SnapshotLoader
 on its db-reader thread, SyncService pulling changing demo feeds on a worker thread through
 the SyncBridge, the manager area saving entries through the single Writer. Only time is
 accelerated: a monotonic clock (rotation, burn-in, confetti) and the store's wall clock
@@ -35,14 +35,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 import kiosk.manager.pin
-from kiosk.app import KioskController, SnapshotLoader, SyncBridge, record_on_writer
 from kiosk.board.formatting import format_time
 from kiosk.board.model import BoardSnapshot
 from kiosk.config import DisplayConfig
 from kiosk.demo.feeds import metrics_csv
 from kiosk.manager.pin import save_pin
+from kiosk.ui.application import ensure_app
+from kiosk.ui.board_controller import (
+    BoardController,
+    SnapshotLoader,
+    SyncBridge,
+    record_on_writer,
+)
 from kiosk.ui.manager import install_manager_area
-from kiosk.ui.render import ensure_app
 from kiosk.ui.window import KioskWindow
 from sync.service import SyncService
 from sync.store.writer import Writer
@@ -175,7 +180,7 @@ def test_an_hour_of_accelerated_time(qtbot, qapp, tmp_path: Path, monkeypatch) -
         confetti_clock=clocks.monotonic,
     )
     qtbot.addWidget(window)
-    controller = KioskController(
+    controller = BoardController(
         window,
         loader,
         bridge,

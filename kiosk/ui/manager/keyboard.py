@@ -2,7 +2,7 @@
 
 Qt Virtual Keyboard is a platform input context plugin, chosen by `QT_IM_MODULE` when the
 QApplication starts, so `enable_virtual_keyboard()` must run before the application exists
-(`kiosk.ui.render.ensure_app` calls it; the tests' conftest sets the same variables).
+(`kiosk.ui.application.ensure_app` calls it; the tests' conftest sets the same variables).
 
 It has two integration methods. "Desktop" shows the keyboard in a top-level window of its own,
 which on a fullscreen kiosk a window manager may stack behind the board, and which no widget

@@ -1,5 +1,8 @@
 """What customers said: the last 14 days' comments, newest first, good and bad alike.
 
+Which comments and in what order is the snapshot's (`kiosk.board.snapshot.load_comments`):
+this screen shows `snapshot.comments` as they come.
+
 Each card shows the stars (or "no rating"), the source and day, and the text. Good comments
 (4-5 stars) carry a green band and tint, bad ones (1-2) a red band and tint, so the two read
 apart at a glance; the stars say the same without colour. Long text ends with "…" after its
@@ -7,9 +10,6 @@ last whole line; cards that do not fit go to the next page.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Sequence
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
@@ -28,15 +28,7 @@ from kiosk.ui.widgets import (
     wrap_text,
 )
 
-WINDOW_DAYS = 14
 MAX_TEXT_LINES = 7  # a long complaint is shown, but it does not take the whole screen
-
-
-def recent_comments(comments: Sequence[CommentView], day: dt.date) -> list[CommentView]:
-    """The last 14 days' comments up to `day`, newest first (stable within a day)."""
-    first = day - dt.timedelta(days=WINDOW_DAYS - 1)
-    kept = [c for c in comments if first <= c.day <= day]
-    return sorted(kept, key=lambda c: c.day, reverse=True)
 
 
 def tone(rating: float | None) -> str:
@@ -107,9 +99,9 @@ class CommentsScreen(Screen):
     def title(self) -> str:
         return "What customers said"
 
-    def _comments(self) -> list[CommentView]:
+    def _comments(self) -> tuple[CommentView, ...]:
         snapshot = self.snapshot
-        return recent_comments(snapshot.comments, snapshot.date) if snapshot else []
+        return snapshot.comments if snapshot else ()
 
     def has_content(self) -> bool:
         return bool(self._comments())

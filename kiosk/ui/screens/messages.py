@@ -1,13 +1,13 @@
 """Messages from HQ in force today: news, service stories, lessons learned, expectations.
 
+Which messages are in force is the snapshot's (`kiosk.board.snapshot.load_messages`): this
+screen shows `snapshot.messages` as they come.
+
 Each kind has its own colour band and says its kind in words ("LESSON LEARNED"), so the look
 is a cue, not the only one. Recognitions are shown by the celebration screen instead.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Sequence
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
@@ -28,15 +28,6 @@ from kiosk.ui.widgets import (
 
 MAX_TITLE_LINES = 2
 MAX_BODY_LINES = 5
-
-
-def messages_in_force(messages: Sequence[MessageView], day: dt.date) -> list[MessageView]:
-    """Messages whose start..end (inclusive) covers `day`, recognitions left out."""
-    return [
-        m
-        for m in messages
-        if m.kind != "recognition" and m.start <= day and (m.end is None or day <= m.end)
-    ]
 
 
 def dates_text(message: MessageView) -> str:
@@ -99,9 +90,9 @@ class MessagesScreen(Screen):
     def title(self) -> str:
         return "News from HQ"
 
-    def _messages(self) -> list[MessageView]:
+    def _messages(self) -> tuple[MessageView, ...]:
         snapshot = self.snapshot
-        return messages_in_force(snapshot.messages, snapshot.date) if snapshot else []
+        return snapshot.messages if snapshot else ()
 
     def has_content(self) -> bool:
         return bool(self._messages())

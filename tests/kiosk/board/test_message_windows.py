@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app import SnapshotLoader
 from kiosk.config import parse_config
+from kiosk.ui.board_controller import SnapshotLoader
 from tests.kiosk.factories import insert, message, shoutout
 
 D = dt.date

@@ -9,7 +9,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
 from kiosk.board.model import BoardSnapshot
-from kiosk.ui.render import ScreenView, ensure_app
+from kiosk.ui.application import ensure_app
+from kiosk.ui.render import ScreenView
 from tests.kiosk.ui import snapshots
 
 SIZES = (QSize(1280, 720), QSize(1920, 1080), QSize(3840, 2160))

@@ -13,13 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from kiosk.app import SnapshotLoader
 from kiosk.board.model import BoardSnapshot
 from kiosk.board.snapshot import load_snapshot
 from kiosk.config import DisplayConfig
 from kiosk.manager.pin import save_pin
+from kiosk.ui.board_controller import SnapshotLoader
 from kiosk.ui.manager import install_manager_area
-from kiosk.ui.manager.controller import ManagerController
+from kiosk.ui.manager.area import ManagerAreaController
 from kiosk.ui.window import KioskWindow
 from sync.store.writer import Writer
 from tests.demo_env import DEMO_DAY, DEMO_NOW, DemoEnv, demo_env
@@ -45,7 +45,7 @@ class Kit:
     qtbot: object
     env: DemoEnv
     window: KioskWindow
-    manager: ManagerController
+    manager: ManagerAreaController
     writer: Writer
     loader: SnapshotLoader
     wall: WallClock

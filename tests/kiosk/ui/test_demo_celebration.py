@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kiosk.app import KioskController, SnapshotLoader, SyncBridge, record_on_writer
 from kiosk.config import DisplayConfig
 from kiosk.demo.feeds import (
     CATALOG,
@@ -22,6 +21,12 @@ from kiosk.demo.feeds import (
     GOAL_METRIC,
     metrics_csv,
     write_demo_feeds,
+)
+from kiosk.ui.board_controller import (
+    BoardController,
+    SnapshotLoader,
+    SyncBridge,
+    record_on_writer,
 )
 from kiosk.ui.window import KioskWindow
 from sync.service import SyncService
@@ -116,7 +121,7 @@ def test_the_demo_goal_is_celebrated_once_a_minute_after_start(env, qtbot):
         return original(goals)
 
     window.celebrate = spy  # type: ignore[method-assign]
-    controller = KioskController(
+    controller = BoardController(
         window,
         env.loader,
         env.bridge,
@@ -143,7 +148,7 @@ def test_the_demo_goal_is_celebrated_once_a_minute_after_start(env, qtbot):
     count = len(celebrations)
     with qtbot.waitSignal(env.loader.loaded, timeout=10_000):
         env.bridge.emit_report(env.service.pull(env.env.config.feeds[2]))
-    restarted = KioskController(window, env.loader, env.bridge)
+    restarted = BoardController(window, env.loader, env.bridge)
     restarted.present(env.loader.load_now())
     assert len(celebrations) == count
 
@@ -152,7 +157,7 @@ def test_nothing_is_read_while_the_display_is_off(env, qtbot):
     # Opening hours that exclude DEMO_NOW (15:00 in Chicago).
     window = make_window(qtbot, env, open_at=dt.time(6), close_at=dt.time(9))
     assert not window.display_on
-    controller = KioskController(window, env.loader, env.bridge)
+    controller = BoardController(window, env.loader, env.bridge)
     assert not controller.refresh_timer().isActive()
     loads: list[object] = []
     env.loader.loaded.connect(loads.append)

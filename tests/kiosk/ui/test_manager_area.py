@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
+from kiosk.ui.manager.area import LONG_PRESS_SECONDS
 from kiosk.ui.manager.common import ManagerTab, millimetres, text_fits
-from kiosk.ui.manager.controller import LONG_PRESS_SECONDS
 from kiosk.ui.manager.pin_pad import NO_PIN_COMMAND
 from kiosk.ui.theme import Theme
 from tests.kiosk.ui.checks import all_overflow_problems, non_plain_labels

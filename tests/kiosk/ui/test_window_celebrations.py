@@ -261,12 +261,43 @@ def test_missing_audio_backend_is_logged_once(caplog):
 
 
 @pytest.mark.qt_log_ignore("PulseAudio", "QSoundEffect", "Couldn.t (load|resolve)", "multimedia")
-def test_the_real_backend_fails_or_plays_but_never_raises(caplog):
-    """QtMultimedia may be missing here (no libpulse) or have no device: either way, quiet."""
+def test_the_real_backend_fails_or_plays_but_never_raises(qtbot, caplog, tmp_path):
+    """QtMultimedia may be missing here (no libpulse) or have no device: either way, quiet.
+
+    Quiet is not silent: a chime that cannot play turns the sound off with one warning that
+    says why, and `play()` says False; a chime that plays says True.
+    """
+
+    def warnings() -> list[str]:
+        return [m for r in caplog.records if "celebration sound is off" in (m := r.getMessage())]
+
+    # A file that is not audio, on the real QSoundEffect (made without the device check, so
+    # the file itself is what fails): Qt reports it after loading, and the sound gives up.
+    def real_effect(parent):
+        from PySide6.QtMultimedia import QSoundEffect
+
+        return QSoundEffect(parent)
+
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF? no: this is not a wave file")
+    sound = CelebrationSound(
+        CelebrationConfig(sound=True, sound_file=broken), lambda: snapshots.NOW, factory=real_effect
+    )
+    with caplog.at_level(logging.WARNING):
+        sound.play()  # True while Qt still loads the file, False if QtMultimedia is missing
+        qtbot.waitUntil(lambda: not sound.available, timeout=5000)
+        assert not sound.play()
+    assert len(warnings()) == 1, warnings()
+    assert "broken.wav" in warnings()[0] or "Error" in warnings()[0]
+
+    # The bundled chime through the kiosk's own backend (device check included).
+    caplog.clear()
     sound = CelebrationSound(CelebrationConfig(sound=True), lambda: snapshots.NOW)
     with caplog.at_level(logging.WARNING):
-        sound.play()
-    assert isinstance(sound.available, bool)
+        played = sound.play()
+    assert played == sound.available  # True only while the chime can play...
+    if not played:
+        assert len(warnings()) == 1, warnings()  # ...and when it cannot, the log says why
 
 
 def test_confetti_overlay_alone(qtbot, party_clock):

@@ -1,10 +1,14 @@
-"""Work off the GUI thread, results back on it: the manager area's reads, PIN checks and saves.
+"""Work off the GUI thread, results back on it: the one worker-to-GUI helper of the kiosk.
 
-Reads and PIN checks run on one `manager-io` thread (WAL reads never wait for the writer;
-scrypt takes ~0.1 s); writes are futures of the single `sync.store.writer.Writer`. Either way the
-finished future is emitted through a signal of this QObject, which lives in the GUI thread,
-so Qt queues it there and the `@Slot` hands it to the callback given with the job (PySide6
-6.8+ has crashed on cross-thread signals into plain lambdas: the signal goes to a slot).
+Like MusicBrainz Picard's `run_task` / `to_main`: a callable runs on a named worker thread of
+its own (`Jobs.run`), or a future made elsewhere is followed (`Jobs.follow`, for the single
+`sync.store.writer.Writer`'s jobs); either way the finished future is emitted through a signal
+of this QObject, which lives in the GUI thread, so Qt queues it there and the `@Slot` hands it
+to the callback given with the job (PySide6 6.8+ has crashed on cross-thread signals into
+plain lambdas: the signal goes to a slot).
+
+Users: the board's `SnapshotLoader` (a `db-reader` thread) and the manager area (a
+`manager-io` thread for reads and PIN checks, the writer for saves).
 """
 
 from __future__ import annotations
@@ -25,13 +29,16 @@ Done = Callable[[Future[Any]], None]
 class Jobs(QObject):
     """Runs callables on a worker thread, or follows futures, and calls back on the GUI thread.
 
-    Emits no public signals; `pending` counts the jobs whose callback has not run yet.
+    One worker thread named `name`, so jobs run one after another in the order given. A
+    callback that raises is logged, never propagated into Qt. Emits no public signals;
+    `pending` counts the jobs whose callback has not run yet.
     """
 
     _finished = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, *, name: str = "manager-io") -> None:
+    def __init__(self, parent: QObject | None = None, *, name: str) -> None:
         super().__init__(parent)
+        self._name = name
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._callbacks: dict[Future[Any], Done] = {}
         self._finished.connect(self._on_finished)
@@ -60,7 +67,8 @@ class Jobs(QObject):
         try:
             callback(future)
         except Exception:
-            log.exception("a manager-area callback failed")
+            log.exception("a callback of a %s job failed", self._name)
 
     def shutdown(self, wait: bool = True) -> None:
+        """Stop the worker: wait for its jobs, or (`wait=False`) cancel those not started."""
         self._pool.shutdown(wait=wait, cancel_futures=not wait)

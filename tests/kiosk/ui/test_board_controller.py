@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from kiosk.app import KioskController, SnapshotLoader, SyncBridge
 from kiosk.scheduling import build_scheduler
+from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge
 from kiosk.ui.window import KioskWindow
 from sync.service import SyncService
 from sync.spec import FetchOptions
@@ -65,7 +65,7 @@ def test_board_shows_new_numbers_after_a_pull(qtbot, tmp_path: Path) -> None:
     window.show()
     loader = SnapshotLoader(env.db, env.config)
     bridge = SyncBridge()
-    controller = KioskController(window, loader, bridge)
+    controller = BoardController(window, loader, bridge)
     with qtbot.waitSignal(loader.loaded, timeout=10_000):
         loader.request()
     scoreboard = window.screen("scoreboard")

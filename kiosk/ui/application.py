@@ -1,0 +1,98 @@
+"""Application set-up: the process's QApplication, and the ways a running kiosk is told to quit.
+
+- `ensure_app`: the QApplication (Fusion style, the bundled fonts, optionally Qt Virtual
+  Keyboard as the input method). Every entry point that shows or renders a widget calls it:
+  `kiosk run`, `kiosk screenshot` (through `kiosk.ui.render`), the tests and the benchmarks.
+- `install_signal_handlers`: SIGTERM/SIGINT quit the event loop cleanly (systemd's stop).
+- `install_quit_shortcut`: Ctrl+Alt+Q for a technician with a keyboard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import sys
+
+from PySide6.QtCore import QSocketNotifier, Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.ui.fonts import FAMILY, load_fonts
+
+log = logging.getLogger(__name__)
+
+
+def ensure_app(*, offscreen: bool = False, keyboard: bool = False) -> QApplication:
+    """The process's QApplication (made when there is none) with the bundled fonts loaded.
+
+    `offscreen=True` selects Qt's offscreen platform when this call creates the application
+    and no platform was chosen, so a screenshot works on a server without a display.
+    `keyboard=True` selects Qt Virtual Keyboard as the input method (`kiosk run` only: it
+    loads QtQml and QtQuick, which a screenshot does not need).
+    """
+    app = QApplication.instance()
+    if app is None:
+        if offscreen:
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if keyboard:
+            # The manager's shout-out page types with Qt Virtual Keyboard: its input method
+            # is chosen when the application starts, so it is selected here or never.
+            from kiosk.ui.manager.keyboard import enable_virtual_keyboard
+
+            enable_virtual_keyboard()
+        app = QApplication(sys.argv[:1])
+        # Fusion looks the same on every OS; the native styles do not.
+        app.setStyle("Fusion")
+    if not isinstance(app, QApplication):
+        raise RuntimeError("a QGuiApplication exists; the kiosk needs a QApplication (widgets)")
+    load_fonts()
+    font = app.font()
+    font.setFamily(FAMILY)
+    app.setFont(font)
+    return app
+
+
+class SignalQuitter(QSocketNotifier):
+    """Quits `app` on SIGTERM or SIGINT while the Qt event loop runs.
+
+    Python runs signal handlers only when the interpreter gets control; a wake-up socket
+    watched by Qt gives it control without a polling timer (which would cost idle CPU).
+    Emits QSocketNotifier's `activated` when a signal arrived (it then quits the app).
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        super().__init__(reader.fileno(), QSocketNotifier.Type.Read, app)
+        # Both ends stay open as long as this object: the wake-up fd is the writer's.
+        self._reader = reader
+        self._writer = writer
+        self._app = app
+        signal.set_wakeup_fd(writer.fileno())
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: None)
+        self.activated.connect(self._on_signal)
+
+    @Slot()
+    def _on_signal(self) -> None:
+        with contextlib.suppress(OSError):
+            self._reader.recv(64)
+        log.info("stop requested by signal; quitting")
+        self._app.quit()
+
+
+def install_signal_handlers(app: QApplication) -> SignalQuitter:
+    """Quit cleanly on SIGTERM/SIGINT; keep the result alive while the event loop runs."""
+    return SignalQuitter(app)
+
+
+def install_quit_shortcut(window: QWidget, app: QApplication) -> QShortcut:
+    """Ctrl+Alt+Q quits: for a technician with a keyboard, never reachable by touch."""
+    shortcut = QShortcut(QKeySequence("Ctrl+Alt+Q"), window)
+    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+    shortcut.activated.connect(app.quit)
+    return shortcut

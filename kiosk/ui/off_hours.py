@@ -1,0 +1,112 @@
+"""Opening hours on the window: outside them the display is off, behind the `OffCover`.
+
+`DisplaySchedule` (plain Python, `kiosk.board.display_schedule`) says whether the display is
+on at an instant and when that next changes; `OffHours` follows it with one single-shot
+timer (the power timer) aimed at the next opening or closing, and, while the dim clock shows,
+at the next minute too. Nothing polls: a closed kiosk wakes once a night (or once a minute
+in clock mode).
+
+`schedule_from_display` is the one place that turns `[display] open_at` / `close_at` into a
+`DisplaySchedule`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from kiosk.board.display_schedule import DailyWindow, DisplaySchedule
+from kiosk.board.formatting import format_time
+from kiosk.config import DisplayConfig
+from kiosk.ui.header import ms_to_next_minute
+from kiosk.ui.off_cover import OffCover
+
+
+def schedule_from_display(display: DisplayConfig, tz: dt.tzinfo) -> DisplaySchedule:
+    """The opening hours of `display` in the store's zone `tz`; always on without them."""
+    hours = None
+    if display.open_at is not None and display.close_at is not None:
+        hours = DailyWindow(display.open_at, display.close_at)
+    return DisplaySchedule(hours, tz)
+
+
+class OffHours(QObject):
+    """Switches `window`'s display on and off by `schedule`, and runs its night cover.
+
+    `now` gives the current aware time. The cover (black, or a dim clock that says when the
+    board is back) is a child of `window`, made here; the window shows and hides it, because
+    a manager's entry screen may be open at night. Call `apply()` once the window is built.
+
+    Signals: `switched(bool)`: the display goes on (True) or off (False) now; `display_on`
+    already says so when it is emitted.
+    """
+
+    switched = Signal(bool)
+
+    def __init__(
+        self,
+        window: QWidget,
+        schedule: DisplaySchedule,
+        off_mode: str,
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._schedule = schedule
+        self._now = now
+        self._on = True
+        self.cover = OffCover(window, off_mode)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.apply)
+
+    @property
+    def display_on(self) -> bool:
+        return self._on
+
+    @property
+    def schedule(self) -> DisplaySchedule:
+        return self._schedule
+
+    def timer(self) -> QTimer:
+        """The power timer: opening and closing (and the dim clock's minute while closed)."""
+        return self._timer
+
+    @Slot()
+    def apply(self) -> None:
+        """Switch the display on or off for the time now; aim the power timer at the next
+        change (and at the next minute while the dim clock shows)."""
+        now = self._now()
+        on = self._schedule.is_on(now)
+        if on != self._on:
+            self._on = on
+            self.switched.emit(on)
+        if not on:
+            self._update_cover(now)
+        seconds = self._schedule.seconds_to_change(now)
+        if not on and self.cover.shows_clock:
+            seconds = min(seconds, ms_to_next_minute(now) / 1000)
+        if math.isinf(seconds):
+            self._timer.stop()
+        else:
+            # A little late rather than early: an early wake finds nothing changed yet.
+            self._timer.start(min(math.ceil(seconds * 1000) + 50, 2**31 - 1))
+
+    def show_cover(self) -> None:
+        """Cover the whole window, above everything else in it."""
+        self.cover.setGeometry(self._window.rect())
+        self.cover.show()
+        self.cover.raise_()
+
+    def _update_cover(self, now: dt.datetime) -> None:
+        if not self.cover.shows_clock:
+            return
+        local = now.astimezone(self._schedule.tz)
+        hours = self._schedule.hours
+        note = f"Back at {format_time(hours.start)}" if hours is not None else ""
+        minutes = int(local.timestamp() // 60)
+        self.cover.set_time(format_time(local), note, minutes)
