@@ -52,7 +52,7 @@ CONFETTI_FRAMES = 30
 
 
 def settle() -> None:
-    """Deferred deletions delivered and garbage collected (as tests/ui/census.py does)."""
+    """Deferred deletions delivered and garbage collected (as tests/kiosk/ui/census.py does)."""
     for _ in range(3):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
@@ -65,7 +65,7 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 def census(root: QWidget) -> dict[str, Any]:
     """RSS (before and after giving free heap back: malloc_trim) and live objects: Qt's
     count (QObjects under the window, every widget of the application) and the shiboken
-    wrappers Python holds, by type (tests/ui/census.py, the same way)."""
+    wrappers Python holds, by type (tests/kiosk/ui/census.py, the same way)."""
     settle()
     rss = status_kb("self", "VmRSS") / 1024
     _libc.malloc_trim(0)

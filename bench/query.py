@@ -11,7 +11,7 @@ Figures, median of many calls, each in a fresh read session as the kiosk does it
 - `build_scoreboard(session, store, day)`: target < 10 ms.
 - `build_leaderboard` (200 stores, one metric, month) and `load_snapshot` (everything the
   rotating screens show, in one session): reported without a target. Issue 6 sets none, and
-  kiosk/app.py `SnapshotLoader` reads the snapshot on its `db-reader` thread (once a minute and
+  kiosk/ui/board_controller.py `SnapshotLoader` reads the snapshot on its `db-reader` thread (once a minute and
   after each pull), not on the GUI thread as docs/architecture.md step 6 still says.
 
 Baseline: the raw SQL the scoreboard cannot do without, on a plain sqlite3 connection with the
@@ -303,6 +303,6 @@ def run(quick: bool) -> list[Result]:
             baseline=_ms(t_raw_both),
             baseline_is="the two raw baselines above together",
             note=f"median of {t_snap.n}, p95 {t_snap.p95_s * 1000:.2f} ms; on the db-reader "
-            "thread (kiosk/app.py), once a minute and after each pull",
+            "thread (kiosk/ui/board_controller.py), once a minute and after each pull",
         ),
     ]

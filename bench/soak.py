@@ -7,7 +7,7 @@ with confetti. After a warm-up of 500 rotations and at the end it counts:
 - RSS growth (/proc/self/status VmRSS): target under 10 MB. The note also gives the growth
   after `malloc_trim(0)` (heap that is free but not yet given back is not a leak).
 - live Qt objects: QObjects under the window, every QWidget of the application, and the
-  shiboken wrappers the garbage collector sees (tests/ui/census.py, the same way). Target:
+  shiboken wrappers the garbage collector sees (tests/kiosk/ui/census.py, the same way). Target:
   no growth.
 
 Baseline: a bare QLabel of the same size given new text and repainted as many times, in a

@@ -14,13 +14,13 @@ import logging
 import threading
 from functools import partial
 
+from kiosk.board.display_schedule import schedule_from_display
 from kiosk.config import Config
 from kiosk.demo.hooks import add_goal_job, prepare_demo
 from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
 from kiosk.ui.application import ensure_app, install_quit_shortcut, install_signal_handlers
 from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge, record_on_writer
 from kiosk.ui.manager import install_manager_area
-from kiosk.ui.off_hours import schedule_from_display
 from kiosk.ui.sound import CelebrationSound
 from kiosk.ui.watchdog import install_systemd_watchdog
 from kiosk.ui.window import KioskWindow

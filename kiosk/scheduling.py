@@ -2,7 +2,7 @@
 
 APScheduler's `BackgroundScheduler` runs jobs on its own pool threads; results reach the GUI
 through a callback (the app passes a bridge QObject's signal). We avoid `QtScheduler`: with
-APScheduler 3.11 on PySide6 each `add_job` after `start()` leaves one more wake-up timer loop
+APScheduler 3.11 under Qt each `add_job` after `start()` leaves one more wake-up timer loop
 running.
 
 Every job: `max_instances=1` (never two pulls of one feed at once), `coalesce=True` (after a

@@ -17,6 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import DisplayConfig
 
 
 @dataclass(frozen=True)
@@ -127,3 +131,11 @@ class BurnInShift:
         if not self.enabled:
             return math.inf
         return (math.floor(t / self.period) + 1) * self.period
+
+
+def schedule_from_display(display: DisplayConfig, tz: dt.tzinfo) -> DisplaySchedule:
+    """The opening hours of `display` in the store's zone `tz`; always on without them."""
+    hours = None
+    if display.open_at is not None and display.close_at is not None:
+        hours = DailyWindow(display.open_at, display.close_at)
+    return DisplaySchedule(hours, tz)

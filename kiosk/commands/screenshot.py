@@ -23,24 +23,20 @@ def screenshot(config: Config, args: argparse.Namespace) -> int:
     finally:
         db.dispose()
 
-    from PySide6.QtCore import QSize
-
-    from kiosk.ui.render import render_screen
+    from kiosk.ui.render import save_png  # Qt: only this command pays for it
 
     width, height = args.size
-    try:
-        image = render_screen(
-            args.screen, snapshot, QSize(width, height), page=max(0, args.page - 1)
-        )
-    except ValueError as exc:  # a page the screen does not have
-        raise UsageError(str(exc)) from None
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         print(f"kiosk: cannot create {out.parent}: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
-    if not image.save(str(out), "PNG"):
+    try:
+        saved = save_png(args.screen, snapshot, width, height, str(out), max(0, args.page - 1))
+    except ValueError as exc:  # a page the screen does not have
+        raise UsageError(str(exc)) from None
+    if not saved:
         print(f"kiosk: cannot write {out}", file=sys.stderr)
         return EXIT_FAILED
     print(out)

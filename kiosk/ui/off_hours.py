@@ -6,8 +6,8 @@ timer (the power timer) aimed at the next opening or closing, and, while the dim
 at the next minute too. Nothing polls: a closed kiosk wakes once a night (or once a minute
 in clock mode).
 
-`schedule_from_display` is the one place that turns `[display] open_at` / `close_at` into a
-`DisplaySchedule`.
+`schedule_from_display`, beside it, is the one place that turns `[display] open_at` /
+`close_at` into a `DisplaySchedule`.
 """
 
 from __future__ import annotations
@@ -19,19 +19,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.display_schedule import DailyWindow, DisplaySchedule
+from kiosk.board.display_schedule import DisplaySchedule
 from kiosk.board.formatting import format_time
-from kiosk.config import DisplayConfig
 from kiosk.ui.header import ms_to_next_minute
 from kiosk.ui.off_cover import OffCover
-
-
-def schedule_from_display(display: DisplayConfig, tz: dt.tzinfo) -> DisplaySchedule:
-    """The opening hours of `display` in the store's zone `tz`; always on without them."""
-    hours = None
-    if display.open_at is not None and display.close_at is not None:
-        hours = DailyWindow(display.open_at, display.close_at)
-    return DisplaySchedule(hours, tz)
 
 
 class OffHours(QObject):

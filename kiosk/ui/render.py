@@ -101,3 +101,12 @@ def render_screen(
     finally:
         view.hide()
         view.deleteLater()
+
+
+def save_png(
+    name: str, snapshot: BoardSnapshot, width: int, height: int, path: str, page: int = 0
+) -> bool:
+    """Render screen `name` (see `render_screen`) at `width` x `height` into the PNG file at
+    `path`; False when the file cannot be written. For callers that stay free of Qt types
+    (`kiosk screenshot`)."""
+    return render_screen(name, snapshot, QSize(width, height), page).save(path, "PNG")

@@ -30,7 +30,7 @@ from PySide6.QtCore import QEasingCurve, QPropertyAnimation, QTimer, Signal, Slo
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from kiosk.board.display_schedule import BurnInShift, DisplaySchedule
+from kiosk.board.display_schedule import BurnInShift, DisplaySchedule, schedule_from_display
 from kiosk.board.model import BoardSnapshot, MetricEntry
 from kiosk.board.rotation import Rotator
 from kiosk.config import ALL_SCREENS, CelebrationConfig, DisplayConfig, ScreenSlot
@@ -39,7 +39,7 @@ from kiosk.ui.burn_in import BurnInShifter
 from kiosk.ui.confetti import ConfettiOverlay
 from kiosk.ui.cursor import CursorHider
 from kiosk.ui.header import Header, local_now
-from kiosk.ui.off_hours import OffHours, schedule_from_display
+from kiosk.ui.off_hours import OffHours
 from kiosk.ui.screens import CelebrationScreen, EntryScreen, create_screen
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FadeOverlay, Screen, fill_background
