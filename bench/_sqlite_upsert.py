@@ -9,7 +9,7 @@ import csv
 import sqlite3
 import sys
 
-# The kiosk's connection PRAGMAs (sync/store/engine.py `_on_connect`), kept equal to bench/_util.py's.
+# The kiosk's connection PRAGMAs (sync/store/engine.py `_on_connect`), as in bench/_util.py.
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",

@@ -163,7 +163,7 @@ def kiosk_config(
     return path
 
 
-# The kiosk's connection PRAGMAs (sync/store/engine.py `_on_connect`), for the plain-sqlite3 baselines.
+# The kiosk's connection PRAGMAs (sync/store/engine.py `_on_connect`), for sqlite3 baselines.
 KIOSK_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",

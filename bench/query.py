@@ -11,8 +11,8 @@ Figures, median of many calls, each in a fresh read session as the kiosk does it
 - `build_scoreboard(session, store, day)`: target < 10 ms.
 - `build_leaderboard` (200 stores, one metric, month) and `load_snapshot` (everything the
   rotating screens show, in one session): reported without a target. Issue 6 sets none, and
-  kiosk/ui/board_controller.py `SnapshotLoader` reads the snapshot on its `db-reader` thread (once a minute and
-  after each pull), not on the GUI thread as docs/architecture.md step 6 still says.
+  kiosk/ui/board_controller.py `SnapshotLoader` reads the snapshot on its `db-reader` thread
+  (once a minute and after each pull), not on the GUI thread.
 
 Baseline: the raw SQL the scoreboard cannot do without, on a plain sqlite3 connection with the
 kiosk's PRAGMAs: `SELECT day, value FROM metric_values WHERE store_id=? AND metric=? AND day

@@ -15,10 +15,17 @@ import threading
 from functools import partial
 
 from kiosk.board.display_schedule import schedule_from_display
+from kiosk.clock_watch import ClockWatch
 from kiosk.config import Config
+from kiosk.control import running_kiosk, serve_control
 from kiosk.demo.hooks import add_goal_job, prepare_demo
-from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
-from kiosk.ui.application import ensure_app, install_quit_shortcut, install_signal_handlers
+from kiosk.scheduling import add_upload_job, build_scheduler, pull_lines, upload_soon
+from kiosk.ui.application import (
+    RestartRequest,
+    ensure_app,
+    install_quit_shortcut,
+    install_signal_handlers,
+)
 from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge, record_on_writer
 from kiosk.ui.manager import install_manager_area
 from kiosk.ui.sound import CelebrationSound
@@ -33,8 +40,14 @@ log = logging.getLogger(__name__)
 
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
+    other = running_kiosk(config.database_path)
+    if other is not None:
+        log.error("another kiosk (process %d) is already running on this database", other)
+        return 1
     app = ensure_app(keyboard=True)
-    db = open_database(config.database_path)
+    restart = RestartRequest(app)
+    # Only `kiosk run` (at start) and `kiosk repair` may move a damaged database aside.
+    db = open_database(config.database_path, repair=True, on_replaced=restart.request)
     writer = Writer()
     service = SyncService(db, config.store.id, config.feeds, writer=writer)
     bridge = SyncBridge(app)
@@ -78,6 +91,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         pull_on_new_day=True,
     )
     add_goal_job(scheduler, config, service, bridge.emit_report)
+    # `kiosk sync --once` beside a running kiosk asks it to pull instead of writing itself.
+    control = serve_control(config.database_path, pull_lines(service, bridge.emit_report))
     uploader = add_upload_job(scheduler, config, db, writer)
     if uploader is not None:
         manager.data_changed.connect(lambda: upload_soon(scheduler))
@@ -92,6 +107,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     def shutdown() -> None:
         log.info("kiosk stopping")
         watchdog.stopping()
+        control.close()
+        clock_watch.stop()
         scheduler.shutdown(wait=False)
         loader.shutdown()
         manager.shutdown()
@@ -102,6 +119,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
 
     app.aboutToQuit.connect(shutdown)
     scheduler.start()
+    clock_watch = ClockWatch(scheduler).start()  # a clock set back re-arms every job
     if windowed:
         window.resize(1280, 720)
         window.show()

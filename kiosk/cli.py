@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import re
 import sys
@@ -17,7 +18,7 @@ from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.config import ALL_SCREENS, ConfigError
-from kiosk.exits import EXIT_OK, EXIT_USAGE, UsageError
+from kiosk.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 # ASCII digits only: `\d` would also take fullwidth or Arabic-Indic digits.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -140,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the stores feed that gives --store its region",
     )
 
+    sub.add_parser(
+        "repair",
+        parents=[common],
+        help="check the database and rebuild it if damaged (with the kiosk stopped)",
+    )
+
     pin = sub.add_parser("pin", parents=[common], help="the manager PIN")
     pin_sub = pin.add_subparsers(dest="pin_command", metavar="ACTION", parser_class=_Parser)
     pin_sub.required = True
@@ -216,6 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one line here, the traceback in the log file
+        logging.getLogger("kiosk").error("internal error: %r", exc, exc_info=exc)
+        return EXIT_FAILED
     except BrokenPipeError:
         # `kiosk scoreboard | head`: the reader left. Point stdout at /dev/null so Python's
         # final flush does not print a traceback (the recipe in the signal module's docs).

@@ -77,7 +77,22 @@ class BoundedRotatingFileHandler(logging.handlers.RotatingFileHandler):
             self.stream = self._open()
 
 
-def setup_logging(config: LoggingConfig, *, console_level: str = "INFO") -> None:
+class _OneLineFormatter(logging.Formatter):
+    """For a terminal: the message without a traceback (the log file keeps it)."""
+
+    def formatException(self, ei: object) -> str:
+        return ""
+
+    def formatStack(self, stack_info: str) -> str:
+        return ""
+
+
+def setup_logging(
+    config: LoggingConfig, *, console_level: str = "INFO", console_tracebacks: bool = True
+) -> None:
+    """Log to stderr at `console_level` and to the rotating file at `[logging] level`. Without
+    `console_tracebacks` (the one-shot commands) stderr gets one line per record: a person at a
+    terminal reads the cause; the file has the traceback for whoever debugs it."""
     root = logging.getLogger()
     root.setLevel(config.level)
     for handler in list(root.handlers):
@@ -86,7 +101,9 @@ def setup_logging(config: LoggingConfig, *, console_level: str = "INFO") -> None
             handler.close()
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level)
-    console.setFormatter(logging.Formatter(_FORMAT))
+    console.setFormatter(
+        logging.Formatter(_FORMAT) if console_tracebacks else _OneLineFormatter(_FORMAT)
+    )
     console._kiosk = True  # type: ignore[attr-defined]
     root.addHandler(console)
     try:

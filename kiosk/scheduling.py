@@ -26,7 +26,9 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 
+from kiosk.clock_watch import ClockWatch
 from kiosk.config import Config
+from kiosk.control import serve_control
 from kiosk.demo.hooks import prepare_demo
 from kiosk.triggers import JumpSafeIntervalTrigger, StoreMidnightTrigger
 from sync.spec import FeedSpec
@@ -144,16 +146,35 @@ def run_headless(config: Config, service: SyncService) -> int:
         print(pull.line(), flush=True)
 
     scheduler = build_scheduler(config, service, report, on_new_day=partial(prepare_demo, config))
+    control = serve_control(config.database_path, pull_lines(service, report))
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     scheduler.start()
+    clock_watch = ClockWatch(scheduler).start()
     try:
         while not stop.wait(1.0):
             pass
     except KeyboardInterrupt:
         pass
     finally:
+        control.close()
+        clock_watch.stop()
         scheduler.shutdown(wait=True)
     return 0
+
+
+def pull_lines(service: SyncService, on_report: ReportSink) -> Callable[[], list[tuple[str, bool]]]:
+    """What the control socket's "sync" runs: every feed now, reported as a scheduled pull is
+    (so the screen refreshes), answered as (line, ok) per feed."""
+
+    def pull_all() -> list[tuple[str, bool]]:
+        results = []
+        for spec in service.ordered_feeds():
+            report = service.pull(spec)
+            on_report(report)
+            results.append((report.line(), report.ok))
+        return results
+
+    return pull_all
 
 
 UPLOAD_JOB_ID = "hq-upload"

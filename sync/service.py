@@ -28,7 +28,7 @@ from sync.fetch.signature import SignatureError, check_feed
 from sync.ingest import ApplyResult, apply_feed
 from sync.parse.feed import ParsedFeed, parse_feed, read_feed
 from sync.spec import FIRST_KINDS, MAX_REJECTS_KEPT, FeedFormat, FeedSpec
-from sync.status import state_is_for
+from sync.status import state_is_for, stored_url
 from sync.store.db import Database
 from sync.store.models import FeedState, SyncRun
 from sync.store.recovery import describe_db_error
@@ -227,10 +227,12 @@ class SyncService:
                     return rejected
                 return self._parse_and_apply(spec, started, fetched)
         except Exception as exc:  # a bug or a broken disk must not kill the scheduler
-            log.exception("pull of feed %s failed unexpectedly", spec.name)
             # A full disk or a damaged database gets words a technician can act on; anything
             # else is a bug, shown as such (never SQLAlchemy's message: it quotes rows of data).
-            error = describe_db_error(exc) or f"internal error: {_one_line(exc)}"
+            known = describe_db_error(exc, self.db.path)
+            if known is None:
+                log.exception("pull of feed %s failed unexpectedly", spec.name)
+            error = known or f"internal error: {_one_line(exc)}"
             return self._finish(spec, started, Outcome.failed, error=error)
 
     def _check_signature(
@@ -359,8 +361,12 @@ class SyncService:
 
         try:
             self.writer.call(write)
-        except Exception:  # e.g. a full disk: the report still reaches the caller
-            log.exception("could not record the outcome of feed %s", spec.name)
+        except Exception as exc:  # e.g. a full disk: the report still reaches the caller
+            known = describe_db_error(exc, self.db.path)
+            if known is None:
+                log.exception("could not record the outcome of feed %s", spec.name)
+            else:
+                log.error("could not record the outcome of feed %s: %s", spec.name, known)
             self._record_status_only(spec, report)
         # An unchanged poll every minute would be 1,440 log lines a day per feed.
         if report.outcome == Outcome.unchanged:
@@ -408,13 +414,13 @@ class SyncService:
         """Update the feed's state row and add a run row (in the caller's transaction)."""
         state = session.get(FeedState, spec.name)
         if state is None:
-            state = FeedState(name=spec.name, kind=spec.kind, url=spec.url)
+            state = FeedState(name=spec.name, kind=spec.kind, url=stored_url(spec))
             session.add(state)
         if not state_is_for(state, spec):
             # The config now points elsewhere: the old validators mean nothing there.
             state.etag = state.last_modified = None
             state.source_size = state.source_mtime_ns = None
-        state.kind, state.url = spec.kind, spec.url
+        state.kind, state.url = spec.kind, stored_url(spec)
         state.last_attempt = report.finished
         state.outcome = report.outcome
         state.http_status = report.http_status

@@ -4,40 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.fetch.wording import redact_url
 from sync.spec import FeedSpec
 from sync.store.models import FeedState
 from sync.vocabulary import FeedStatus
 
-_SECRET_QUERY = re.compile(
-    r"(?i)((?:^|&)(?:[^=&]*(?:token|key|sig|signature|secret|password|pass)"
-    r"[^=&]*)=)[^&]*"
-)
 
-
-def redact_url(url: str) -> str:
-    """The URL without user info or secret-looking query values, for printing and logs."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return url
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    query = _SECRET_QUERY.sub(r"\1***", parts.query)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+def stored_url(spec: FeedSpec) -> str:
+    """The feed's URL as the database keeps it: never its credentials (`redact_url`)."""
+    return redact_url(spec.url)
 
 
 def state_is_for(state: FeedState, spec: FeedSpec) -> bool:
-    """Whether the stored `state` is about `spec`'s source: same URL and kind. When the config
-    changed either, the old record (validators, status) is about another source."""
-    return state.url == spec.url and state.kind == spec.kind
+    """Whether the stored `state` is about `spec`'s source: same URL (as stored: without
+    credentials or query values) and kind. When the config changed either, the old record
+    (validators, status) is about another source."""
+    return state.url == stored_url(spec) and state.kind == spec.kind
 
 
 def _iso(moment: dt.datetime | None, tz: ZoneInfo) -> str | None:

@@ -187,6 +187,13 @@ class Freshness:
     last_success: dt.datetime | None  # aware, in the store's timezone
     stale: bool  # older than the configured limit, or never synced
     failing_feeds: tuple[str, ...] = ()
+    # "Disk full: nothing can be saved" when the database's disk is full or read-only.
+    storage_problem: str | None = None
+
+    @property
+    def warning(self) -> bool:
+        """Whether the header shows its warning band (stale data, or a disk that cannot save)."""
+        return self.stale or self.storage_problem is not None
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,12 @@ from kiosk.config import Config
 from sync.spec import FeedSpec
 from sync.store.db import Database
 from sync.store.models import Comment, FeedState, Message, ShoutOut
+from sync.store.storage import disk_problem
 from sync.vocabulary import FeedStatus, MessageKind
 
 COMMENT_DAYS = 14  # "the last 14 days' comments up to the date"
+# A last success this far in the future is a clock set back, not a fast clock's rounding.
+CLOCK_SLACK = dt.timedelta(minutes=2)
 EVERY_STORE = "*"
 
 
@@ -63,7 +66,7 @@ def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) 
                 catalog=data.catalog,
             ),
             celebration=Celebration(goals_met=goals_met(scoreboard), recognitions=recognitions),
-            freshness=load_freshness(session, config, now),
+            freshness=load_freshness(session, config, now, storage_problem(db)),
             entries=entry_rows(data),
             trends=load_trends(session, store_id, day, trend_metrics(data.catalog, data.targets)),
             celebrated=load_celebrated(session, store_id, day),
@@ -139,13 +142,23 @@ def goals_met(scoreboard: Scoreboard) -> tuple[MetricEntry, ...]:
     return tuple(entry for entry in scoreboard.metrics if entry.status == Status.met)
 
 
-def load_freshness(session: Session, config: Config, now: dt.datetime) -> Freshness:
-    """How fresh the board is: as fresh as its stalest configured feed."""
+def storage_problem(db: Database) -> str | None:
+    """What the header says when nothing can be saved: the disk under the database is full or
+    read-only (found at open, or now: a disk can fill up while the kiosk runs)."""
+    problem = db.disk_problem or (disk_problem(db.path) if db.path is not None else None)
+    return problem.short if problem is not None else None
+
+
+def load_freshness(
+    session: Session, config: Config, now: dt.datetime, storage: str | None = None
+) -> Freshness:
+    """How fresh the board is: as fresh as its stalest configured feed; `storage` says why
+    nothing can be saved, if so."""
     if now.tzinfo is None:
         raise ValueError("load_freshness needs an aware `now`")
     feeds = config.feeds
     if not feeds:
-        return Freshness(last_success=None, stale=False)
+        return Freshness(last_success=None, stale=False, storage_problem=storage)
     rows = session.execute(
         select(FeedState.name, FeedState.last_success, FeedState.status).where(
             FeedState.name.in_([feed.name for feed in feeds])
@@ -162,6 +175,7 @@ def load_freshness(session: Session, config: Config, now: dt.datetime) -> Freshn
         last_success=None if oldest is None else oldest.astimezone(config.store.tz),
         stale=any(_feed_is_stale(f, moment, limit, now) for f, moment, _ in per_feed),
         failing_feeds=tuple(f.name for f, _, status in per_feed if status == FeedStatus.error),
+        storage_problem=storage,
     )
 
 
@@ -171,9 +185,11 @@ def _feed_is_stale(
     """Never succeeded, or older than the display limit or two of the feed's own intervals.
 
     A feed polled daily is not stale after two hours: the limit stretches to twice its
-    interval so one late or missed poll does not flag the board.
+    interval so one late or missed poll does not flag the board. A last success later than now
+    (the clock was set back since) says nothing about how old the data is: stale until a pull
+    under the corrected clock succeeds.
     """
-    if last_success is None:
+    if last_success is None or last_success > now + CLOCK_SLACK:
         return True
     limit = dt.timedelta(minutes=max(stale_after_minutes, 2 * feed.every_minutes))
     return now - last_success > limit

@@ -7,11 +7,18 @@ and `kiosk scoreboard` never loads the scheduler.
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 from collections.abc import Callable
 
 from kiosk.config import Config, default_config_path, load_config
 from kiosk.demo.hooks import prepare_demo
+from kiosk.exits import EXIT_FAILED
 from kiosk.logs import setup_logging
+from sync.store.db import DatabaseDamaged
+from sync.store.recovery import describe_db_error
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Config, argparse.Namespace], int]
 
@@ -42,6 +49,10 @@ def handler_for(command: str) -> Handler:
         from kiosk.commands.pin import pin
 
         return pin
+    if command == "repair":
+        from kiosk.commands.repair import repair
+
+        return repair
     raise ValueError(f"no handler for command {command!r}")
 
 
@@ -52,11 +63,23 @@ def dispatch(args: argparse.Namespace) -> int:
 
         return feeds_check(args)
     config = load_config(default_config_path(args.config))
+    long_running = args.command in ("run", "sync") and not getattr(args, "once", False)
     setup_logging(
         config.logging,
-        console_level="INFO"
-        if args.command in ("run", "sync") and not getattr(args, "once", False)
-        else "ERROR",
+        console_level="INFO" if long_running else "ERROR",
+        console_tracebacks=long_running,
     )
     prepare_demo(config)
-    return handler_for(args.command)(config, args)
+    try:
+        return handler_for(args.command)(config, args)
+    except DatabaseDamaged as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:
+        # A full or read-only disk, a replaced database: one line naming the cause, never a
+        # traceback at the terminal (the log file keeps it).
+        known = describe_db_error(exc, config.database_path)
+        if known is None:
+            raise
+        log.error("%s", known, exc_info=exc)
+        return EXIT_FAILED

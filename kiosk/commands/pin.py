@@ -13,7 +13,8 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from kiosk.exits import EXIT_FAILED, EXIT_OK
-from kiosk.manager.pin import PinError, WeakPinError, save_pin
+from kiosk.manager.pin import PinError, WeakPinError, last_attempt_id, save_pin
+from sync.store.db import open_database
 
 if TYPE_CHECKING:
     import argparse
@@ -54,7 +55,12 @@ def set_pin_from_stdin(config: Config, *, stdin: TextIO | None = None) -> int:
     try:
         interactive = source.isatty()
         pin = _read_interactive() if interactive else _read_piped(source)
-        save_pin(config.manager, pin, dt.datetime.now(dt.UTC))
+        save_pin(
+            config.manager,
+            pin,
+            dt.datetime.now(dt.UTC),
+            last_attempt_id=_last_attempt_id(config),
+        )
     except (_Refused, WeakPinError, PinError) as exc:
         print(f"kiosk: PIN not set: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -65,6 +71,19 @@ def set_pin_from_stdin(config: Config, *, stdin: TextIO | None = None) -> int:
         return EXIT_FAILED
     print("PIN set")
     return EXIT_OK
+
+
+def _last_attempt_id(config: Config) -> int | None:
+    """The newest PIN attempt's id, so the new PIN ends a lockout whatever the clock said when
+    those attempts were typed; None when the database cannot be read (then by time)."""
+    try:
+        db = open_database(config.database_path)
+    except Exception:
+        return None
+    try:
+        return last_attempt_id(db)
+    finally:
+        db.dispose()
 
 
 def pin(config: Config, args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from sync.parse.records import DELIMITER_NAMES
 from sync.service import store_id_hint
 from sync.status import feed_statuses
 from sync.store.db import open_database
+from sync.store.storage import disk_problem
 from sync.upload import outbox_status
 
 
@@ -23,8 +24,13 @@ def status(config: Config, args: argparse.Namespace) -> int:
         with db.read() as session:
             feeds = feed_statuses(session, config.feeds, config.store.tz)
             box = outbox_status(session)
+        problem = db.disk_problem or disk_problem(config.database_path)
     finally:
         db.dispose()
+    database = {
+        "path": str(config.database_path),
+        "problem": problem.text if problem is not None else None,
+    }
     oldest = (
         box.oldest.astimezone(config.store.tz).isoformat(timespec="seconds") if box.oldest else None
     )
@@ -35,8 +41,16 @@ def status(config: Config, args: argparse.Namespace) -> int:
         "upload": "on" if config.hq.upload_url else "off",
     }
     if args.json:
-        print(json.dumps({"store_id": config.store.id, "feeds": feeds, "outbox": outbox}, indent=2))
+        document = {
+            "store_id": config.store.id,
+            "feeds": feeds,
+            "outbox": outbox,
+            "database": database,
+        }
+        print(json.dumps(document, indent=2))
         return EXIT_OK
+    if problem is not None:
+        print(f"{'database':<14} {problem.text}")
     if not feeds:
         print("no feeds configured in", config.path)
     for feed in feeds:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
+from kiosk.control import running_kiosk
 from kiosk.demo.feeds import GOAL_MET_AFTER_SECONDS, write_demo_feeds
 from sync.clock import utc_now
 
@@ -30,8 +31,8 @@ def prepare_demo(config: Config) -> None:
 
 def pull_if_never_synced(config: Config, db: Database) -> None:
     """The demo's first look: pull once if this database has never seen a feed."""
-    if config.demo_feeds_dir is None:
-        return
+    if config.demo_feeds_dir is None or running_kiosk(config.database_path) is not None:
+        return  # a running kiosk makes its own first pull: no second writer
     from sqlalchemy import func, select
 
     from sync.service import SyncService

@@ -17,10 +17,15 @@ A four-digit PIN has only 10,000 values; whatever the hash, only the lockout pro
   up to `MAX_LOCKOUT` (a day). With a fixed 5-minute lockout anyone at the break-room screen
   could try 1,440 PINs a day and find a four-digit PIN within a week; doubling makes that
   take years. A manager who forgot the PIN sets a new one with `kiosk pin set`, which also
-  clears the lockout (only attempts after the PIN file's `created` time count);
+  clears the lockout: only attempts recorded after the PIN was set count (by their row id,
+  which a clock running ahead cannot date into the future);
 - an attempt made while locked is refused without checking the PIN, is logged, and is NOT
   recorded: it neither counts as a failure nor extends the lockout, so tapping the pad while
   locked cannot keep the real manager out for longer (a prank or an impatient finger).
+
+A wrong clock never stretches a lockout: an attempt dated later than now (typed while the clock
+ran ahead, then corrected) counts as made when the kiosk first saw it in the future, so the
+lockout ends at most its length after the correction, not when the wrong clock's time comes.
 
 `verify` takes about 0.1 s (scrypt, n = 2**15, r = 8, p = 1; 32 MiB of memory): call it from a
 worker thread, never the GUI thread.
@@ -138,8 +143,8 @@ def check_pin_policy(pin: str, min_length: int) -> None:
 # --- files --------------------------------------------------------------------------------
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, readable by the owner only (0600)."""
+def _write_private_temp(path: Path, data: bytes) -> str:
+    """`data` in a new synced temporary file beside `path`, readable by the owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp creates the file 0600 from the start: the content is never readable by others,
     # not even for the moment before a chmod.
@@ -150,6 +155,17 @@ def _write_private(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically, readable by the owner only (0600)."""
+    tmp = _write_private_temp(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -169,31 +185,50 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def load_key(path: Path, *, create: bool) -> bytes:
-    """The secret key mixed into the hash; created (0600) when missing and `create` is true."""
+def load_key(path: Path, *, create: bool, replace_damaged: bool = False) -> bytes:
+    """The secret key mixed into the hash; created (0600) when missing and `create` is true.
+
+    With `replace_damaged` (setting a new PIN, whose hash needs no old key), a key file of the
+    wrong length (left empty by a full disk or a power cut) is replaced by a new key.
+    """
     try:
         key = path.read_bytes()
     except FileNotFoundError:
         if not create:
             raise PinError(f"the PIN key file {path} is missing; set the PIN again") from None
-        key = secrets.token_bytes(KEY_BYTES)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # O_EXCL: two `kiosk pin set` at once must not each write a different key.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return load_key(path, create=False)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _fsync_dir(path.parent)
-        return key
+        return _new_key(path, replace=False)
     except OSError as exc:
         raise PinError(f"cannot read the PIN key file {path}: {exc.strerror}") from None
     if len(key) != KEY_BYTES:
+        if replace_damaged:
+            log.warning("the PIN key file %s was damaged (wrong length); making a new one", path)
+            return _new_key(path, replace=True)
         raise PinError(f"the PIN key file {path} is damaged (wrong length); set the PIN again")
     return key
+
+
+def _new_key(path: Path, *, replace: bool) -> bytes:
+    """A new random key in `path`, written whole or not at all (temp file, fsync, then a link
+    or rename), so a full disk or a power cut never leaves an empty key file behind."""
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        if replace:
+            _write_private(path, key)
+            return key
+        tmp = _write_private_temp(path, key)
+        try:
+            # A link fails when the file exists: two `kiosk pin set` at once must not each
+            # write a different key; the second reads the first's.
+            os.link(tmp, path)
+        except FileExistsError:
+            return load_key(path, create=False)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        _fsync_dir(path.parent)
+        return key
+    except OSError as exc:
+        raise PinError(f"cannot write the PIN key file {path}: {exc.strerror}") from None
 
 
 def _scrypt(pin: str, salt: bytes, key: bytes, n: int, r: int, p: int) -> bytes:
@@ -217,6 +252,8 @@ class _PinRecord:
     salt: bytes
     hash: bytes
     created: dt.datetime
+    # The highest `pin_attempts` id when the PIN was set: only later attempts count.
+    attempts_after: int | None = None
 
 
 def _read_record(path: Path) -> _PinRecord | None:
@@ -246,19 +283,24 @@ def _read_record(path: Path) -> _PinRecord | None:
             salt=base64.b64decode(data["salt"], validate=True),
             hash=base64.b64decode(data["hash"], validate=True),
             created=created,
+            attempts_after=int(data["attempts_after"]) if "attempts_after" in data else None,
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise PinError(f"the PIN file {path} is damaged ({exc}); set the PIN again") from None
 
 
-def save_pin(config: ManagerConfig, pin: str, now: dt.datetime) -> None:
+def save_pin(
+    config: ManagerConfig, pin: str, now: dt.datetime, *, last_attempt_id: int | None = None
+) -> None:
     """Check `pin` against the policy and store its salted hash; WeakPinError when refused.
 
-    Needs no database: `kiosk pin set` works while the kiosk runs. Setting a PIN also ends any
-    lockout, because only attempts after the file's `created` time count.
+    Writes no database: `kiosk pin set` works while the kiosk runs. Setting a PIN also ends any
+    lockout: only attempts with an id above `last_attempt_id` (the highest in `pin_attempts`
+    now; without it, those after the file's `created` time) count. A damaged key file is
+    replaced. PinError names the file that could not be written.
     """
     check_pin_policy(pin, config.min_pin_length)
-    key = load_key(config.key_file, create=True)
+    key = load_key(config.key_file, create=True, replace_damaged=True)
     salt = secrets.token_bytes(SALT_BYTES)
     digest = _scrypt(pin, salt, key, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     document = {
@@ -270,7 +312,12 @@ def save_pin(config: ManagerConfig, pin: str, now: dt.datetime) -> None:
         "hash": base64.b64encode(digest).decode("ascii"),
         "created": now.astimezone(dt.UTC).isoformat(),
     }
-    _write_private(config.pin_file, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+    if last_attempt_id is not None:
+        document["attempts_after"] = last_attempt_id
+    try:
+        _write_private(config.pin_file, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise PinError(f"cannot write the PIN file {config.pin_file}: {exc.strerror}") from None
     log.info("manager PIN set")
 
 
@@ -283,6 +330,7 @@ class Attempt:
 
     at: dt.datetime
     ok: bool
+    id: int = 0  # its row id (0 for attempts made up by tests and replays)
 
 
 class PinStore:
@@ -308,6 +356,9 @@ class PinStore:
         self._writer = writer
         # One check at a time: two taps of OK racing must not both get past the lockout test.
         self._lock = threading.Lock()
+        # Attempt id -> when this kiosk first saw it dated in the future (a clock corrected
+        # back since it was typed): it counts from then, never from the wrong clock's time.
+        self._seen_in_future: dict[int, dt.datetime] = {}
 
     @property
     def max_attempts(self) -> int:
@@ -316,7 +367,7 @@ class PinStore:
     def set_pin(self, pin: str) -> None:
         """Store a new PIN (WeakPinError with a message when refused); ends any lockout."""
         with self._lock:
-            save_pin(self._config, pin, self._clock())
+            save_pin(self._config, pin, self._clock(), last_attempt_id=last_attempt_id(self._db))
 
     def has_pin(self) -> bool:
         """Whether a usable PIN is set (False when the PIN file or its key is missing/damaged)."""
@@ -334,8 +385,7 @@ class PinStore:
         """The lockout at `now` (default: the clock)."""
         moment = now if now is not None else self._clock()
         record = _read_record(self._config.pin_file)
-        created = record.created if record is not None else None
-        return self._state(self._attempts(created, moment), moment)
+        return self._state(self._attempts(record, moment), moment)
 
     def lock_state(self, now: dt.datetime | None = None) -> float:
         """Seconds until entry unlocks (0.0 when it is not locked): the pad's countdown."""
@@ -352,7 +402,7 @@ class PinStore:
                 raise PinError("no manager PIN is set; run `kiosk pin set`")
             key = load_key(self._config.key_file, create=False)
             now = self._clock()
-            attempts = self._attempts(record.created, now)
+            attempts = self._attempts(record, now)
             before = self._state(attempts, now)
             if before.locked:
                 log.warning(
@@ -367,7 +417,7 @@ class PinStore:
             # What a re-read would return: the new row has the highest id and passes the same
             # `since` filter. (A right PIN would make it the only row, but lockout_state resets
             # on a right PIN anyway, so the state is the same.)
-            after = self._state([*attempts, Attempt(now, ok)], now)
+            after = self._state([*attempts, Attempt(now, ok, _NEWEST)], now)
 
         if ok:
             log.info("PIN attempt: ok")
@@ -387,13 +437,22 @@ class PinStore:
 
     # --- internals ------------------------------------------------------------------------
 
-    def _attempts(self, created: dt.datetime | None, now: dt.datetime) -> list[Attempt]:
+    def _attempts(self, record: _PinRecord | None, now: dt.datetime) -> list[Attempt]:
         """Checked attempts since the PIN was set, from the last right one on, oldest first."""
-        # Attempts before the PIN was (re)set do not count: setting a PIN ends a lockout. But
-        # if the clock now reads earlier than `created` (set back), that filter would ignore
-        # every new attempt and so disable the lockout: then count them all instead.
+        # Attempts before the PIN was (re)set do not count: setting a PIN ends a lockout. They
+        # are told apart by id when the PIN file says which was the last (a clock running ahead
+        # cannot date an attempt past a later PIN), else by time. If the clock now reads
+        # earlier than `created` (set back), the time filter would ignore every new attempt
+        # and so disable the lockout: then count them all instead.
+        created = record.created if record is not None else None
         since = created if created is not None and now >= created else None
         with self._db.read() as session:
+            after_id = record.attempts_after if record is not None else None
+            if after_id is not None and (session.scalar(select(func.max(PinAttempt.id))) or 0) >= (
+                after_id
+            ):
+                return _load_attempts(session, None, after_id)
+            # No attempt id that high: the database was rebuilt without them; go by time.
             return _load_attempts(session, since)
 
     def _record(self, now: dt.datetime, ok: bool) -> None:
@@ -408,27 +467,54 @@ class PinStore:
 
     def _state(self, attempts: list[Attempt], now: dt.datetime) -> PinState:
         return lockout_state(
-            attempts,
+            [self._no_later_than_seen(attempt, now) for attempt in attempts],
             now,
             max_attempts=self._config.max_attempts,
             lockout=dt.timedelta(minutes=self._config.lockout_minutes),
         )
 
+    def _no_later_than_seen(self, attempt: Attempt, now: dt.datetime) -> Attempt:
+        """`attempt` dated no later than when this kiosk first saw it in the future."""
+        if attempt.at <= now or attempt.id == _NEWEST:
+            return attempt
+        seen = self._seen_in_future.setdefault(attempt.id, now)
+        return Attempt(seen, attempt.ok, attempt.id)
 
-def _load_attempts(session: Session, since: dt.datetime | None) -> list[Attempt]:
-    """Attempts at or after `since`, from the last right one on, in the order they happened.
+
+# The id of an attempt being recorded right now (not read back yet): never in the future.
+_NEWEST = -1
+
+
+def last_attempt_id(db: Database) -> int | None:
+    """The highest `pin_attempts` id (0 without any), or None when the database is unreadable."""
+    try:
+        with db.read() as session:
+            return int(session.scalar(select(func.max(PinAttempt.id))) or 0)
+    except Exception:
+        log.warning("could not read the PIN attempts; the new PIN ends the lockout by time")
+        return None
+
+
+def _load_attempts(
+    session: Session, since: dt.datetime | None, after_id: int | None = None
+) -> list[Attempt]:
+    """Attempts at or after `since` (or with an id above `after_id`), from the last right one
+    on, in the order they happened.
 
     Ordered by id, not time: ids grow with each insert even if the wall clock is set back.
     """
     last_ok = select(func.max(PinAttempt.id)).where(PinAttempt.ok.is_(True))
-    query = select(PinAttempt.at, PinAttempt.ok).order_by(PinAttempt.id)
-    if since is not None:
+    query = select(PinAttempt.id, PinAttempt.at, PinAttempt.ok).order_by(PinAttempt.id)
+    if after_id is not None:
+        last_ok = last_ok.where(PinAttempt.id > after_id)
+        query = query.where(PinAttempt.id > after_id)
+    elif since is not None:
         last_ok = last_ok.where(PinAttempt.at >= since)
         query = query.where(PinAttempt.at >= since)
     floor = session.scalar(last_ok)
     if floor is not None:
         query = query.where(PinAttempt.id >= floor)
-    return [Attempt(row.at, bool(row.ok)) for row in session.execute(query)]
+    return [Attempt(row.at, bool(row.ok), row.id) for row in session.execute(query)]
 
 
 def lockout_state(

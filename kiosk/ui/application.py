@@ -16,7 +16,7 @@ import signal
 import socket
 import sys
 
-from PySide6.QtCore import QSocketNotifier, Qt, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -96,3 +96,31 @@ def install_quit_shortcut(window: QWidget, app: QApplication) -> QShortcut:
     shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
     shortcut.activated.connect(app.quit)
     return shortcut
+
+
+# EX_TEMPFAIL: systemd's Restart=always starts the kiosk again, which opens the database now at
+# its path.
+RESTART_EXIT_CODE = 75
+
+
+class RestartRequest(QObject):
+    """Lets any thread ask the kiosk to exit so that systemd restarts it (the database file was
+    replaced under it). Lives in the GUI thread; `request()` is safe from any thread.
+
+    Signals: `requested()`, queued to the GUI thread, where it ends the event loop.
+    """
+
+    requested = Signal()
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self.requested.connect(self._exit)
+
+    def request(self) -> None:
+        self.requested.emit()
+
+    @Slot()
+    def _exit(self) -> None:
+        log.error("restarting the kiosk (exit code %d)", RESTART_EXIT_CODE)
+        self._app.exit(RESTART_EXIT_CODE)

@@ -33,8 +33,12 @@ def local_now() -> dt.datetime:
 
 
 def freshness_text(freshness: Freshness, now: dt.datetime) -> str:
-    """ "updated 10:42", "⚠ Data not updated since Mon 09:12" or "⚠ No data from HQ yet"."""
+    """ "updated 10:42", "⚠ Data not updated since Mon 09:12", "⚠ No data from HQ yet", or
+    what stops the kiosk from saving ("⚠ Disk full: nothing can be saved"), which outranks the
+    rest: a manager about to type numbers must know they would be lost."""
     last = freshness.last_success
+    if freshness.storage_problem is not None:
+        return f"⚠ {freshness.storage_problem}"
     if freshness.stale:
         if last is None:
             return "⚠ No data from HQ yet"
@@ -156,7 +160,7 @@ class Header(QWidget):
     # --- layout -------------------------------------------------------------------------
 
     def _style_freshness(self) -> None:
-        stale = self._freshness.stale
+        stale = self._freshness.warning
         self.fresh.setFont(self._theme.font("meta_bold" if stale else "meta"))
         self.fresh.set_color(th.WARNING_TEXT if stale else th.TEXT_DIM)
         self.fresh.setAlignment(
@@ -178,7 +182,7 @@ class Header(QWidget):
         pad, gap = t.margin, t.px(28)
         # Right group, from the right edge: time, date, freshness (or the warning band).
         # The warning outranks the date: while it shows, the date makes room for it.
-        stale = self._freshness.stale
+        stale = self._freshness.warning
         self.date.setVisible(not stale)
         x = width - pad
         for label in (self.time, self.date) if not stale else (self.time,):
@@ -187,7 +191,7 @@ class Header(QWidget):
             label.setGeometry(x, 0, w, height)
             x -= gap
         fresh_w = self._natural(self.fresh)
-        band_pad = t.px(18) if self._freshness.stale else 0
+        band_pad = t.px(18) if stale else 0
         room = max(0, x - pad - width // 4)  # the warning may take all but a quarter
         fresh_w = min(fresh_w, max(0, room - 2 * band_pad))
         x -= fresh_w + 2 * band_pad

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
@@ -36,6 +37,7 @@ from sync.fetch.responses import (
     looks_like_html,
     media_type,
     parse_retry_after,
+    sendable_validator,
     unsafe_header_value,
 )
 from sync.fetch.result import CHUNK_BYTES, HTML_PAGE, BodySink, Fetched, HtmlPageError, Validators
@@ -55,6 +57,25 @@ from sync.fetch.wording import (
 from sync.spec import FeedSpec, FetchOptions, HttpAuth
 
 log = logging.getLogger(__name__)
+
+
+class DowngradeRefused(FetchError):
+    """An https feed redirected to plain http: the body (and a token) would travel in clear."""
+
+
+def refuse_downgrade(response: requests.Response, *args: object, **kwargs: object) -> None:
+    """Response hook: raise DowngradeRefused for a redirect from https to http, before it is
+    followed (requests follows it, and drops nothing but the Authorization header)."""
+    if not response.is_redirect or urlsplit(response.url).scheme.lower() != "https":
+        return
+    target = urljoin(response.url, response.headers.get("Location", ""))
+    if urlsplit(target).scheme.lower() == "http":
+        response.close()
+        raise DowngradeRefused(
+            f"HQ redirected the https feed to plain http ({redact_url(target)}): refused, so the "
+            "feed and its credentials never travel unencrypted; fix the redirect or the url"
+        )
+
 
 ACCEPT = "text/csv, application/json;q=0.9, text/plain;q=0.5, */*;q=0.1"
 # Explicit, so the response is something urllib3 always decodes (br and zstd depend on optional
@@ -119,7 +140,7 @@ class HttpDownloader:
                     verify=verify,
                     timeout=timeouts,
                     stream=True,
-                    hooks={"response": [drop_redirect_body]},
+                    hooks={"response": [refuse_downgrade, drop_redirect_body]},
                 )
             except requests.exceptions.SSLError as exc:
                 if socket_deadline.fired:
@@ -255,7 +276,9 @@ class HttpDownloader:
             sink.discard()
             if socket_deadline.fired or self._clock() >= deadline:
                 raise deadline_error(opts, None, sink.bytes_read, status) from None
-            received = response.raw.tell()  # bytes on the wire, as Content-Length counts them
+            # Bytes on the wire, as Content-Length counts them; a chunked body has no such count
+            # (tell() stays 0), so then what was decoded.
+            received = response.raw.tell() or sink.bytes_read
             reason = describe_body_error(exc, received, length)
             raise FetchError(reason, status) from exc
         except BaseException:
@@ -274,8 +297,8 @@ class HttpDownloader:
             body.close()
             raise HtmlPageError(HTML_PAGE, status)
         validators = Validators(
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
+            etag=sendable_validator(response.headers.get("ETag")),
+            last_modified=sendable_validator(response.headers.get("Last-Modified")),
         )
         log.debug(
             "feed %s: read %d bytes (%s) from %s",
@@ -303,10 +326,13 @@ def request_headers(spec: FeedSpec, previous: Validators | None) -> dict[str, st
         "Accept": ACCEPT,
         "Accept-Encoding": ACCEPT_ENCODING,
     }
-    if previous is not None and previous.etag:
-        headers["If-None-Match"] = previous.etag
-    if previous is not None and previous.last_modified:
-        headers["If-Modified-Since"] = previous.last_modified
+    # Validators stored before they were checked (an older kiosk) are checked again here.
+    etag = sendable_validator(previous.etag) if previous is not None else None
+    last_modified = sendable_validator(previous.last_modified) if previous is not None else None
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     token = spec.auth.bearer_token if spec.auth else None
     if token:
         # requests would refuse a bad value with an InvalidHeader that quotes it; say it here.

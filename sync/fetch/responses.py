@@ -66,6 +66,16 @@ def is_retryable_status(status: int) -> bool:
     return status == 429 or (500 <= status <= 599 and status not in (501, 505, 511))
 
 
+def sendable_validator(value: str | None) -> str | None:
+    """`value` (an ETag or Last-Modified) when it can be sent back in a request header as it
+    came, else None. One that cannot (a leading vertical tab, a line break, a non-ASCII
+    character) would make every later conditional request fail before it leaves the kiosk;
+    dropped, it only costs one unconditional download."""
+    if value and value.isascii() and value.isprintable() and value == value.strip():
+        return value
+    return None
+
+
 def unsafe_header_value(value: str) -> bool:
     """Whether `value` cannot go in an HTTP header as is (non-ASCII, a control character or a
     space); requests would refuse it with an error that quotes it."""

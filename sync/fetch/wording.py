@@ -34,17 +34,26 @@ def status_text(status: int, reason: str | None) -> str:
 
 
 def redact_url(url: str) -> str:
-    """The URL for messages and logs: no user:password@, and no query (it may carry a signature)."""
+    """The URL as it may be shown, logged or stored: no `user:password@`, and every query value
+    masked (`?store=***&token=***`): a value's name cannot say whether it is a secret
+    (`?auth=`, `?session=`, `?x-sig=`...), so none is kept. A local path is returned as is."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         port = parts.port
     except ValueError:
         return "(an invalid URL)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
     if ":" in host:
         host = f"[{host}]"
     netloc = f"{host}:{port}" if port else host
-    return f"{parts.scheme}://{netloc}{parts.path}" + ("?…" if parts.query else "")
+    query = "&".join(
+        f"{field.split('=', 1)[0]}=***" if "=" in field else "***"
+        for field in parts.query.split("&")
+        if field
+    )
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 def host_of(url: str) -> str:

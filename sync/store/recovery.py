@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, text
 
 from sync.store.engine import HEAD_REVISION, MIGRATIONS_DIR
+from sync.store.storage import DatabaseReplaced, disk_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -50,8 +51,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("sync.store.db")
 
 # Primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte.
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
 SQLITE_CORRUPT = 11
 SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
 SQLITE_NOTADB = 26
 _CORRUPT_WORDS = ("database disk image is malformed", "file is not a database")
 
@@ -98,6 +102,10 @@ def _has_code(exc: BaseException, code: int, words: tuple[str, ...] = ()) -> boo
     return False
 
 
+def _has_any_code(exc: BaseException, codes: tuple[int, ...]) -> bool:
+    return any(_has_code(exc, code) for code in codes)
+
+
 def is_corruption(exc: BaseException) -> bool:
     """Whether `exc` (or what it wraps) is SQLite saying the file is damaged or not a database.
 
@@ -111,11 +119,19 @@ def is_disk_full(exc: BaseException) -> bool:
     return _has_code(exc, SQLITE_FULL, ("database or disk is full",))
 
 
-def describe_db_error(exc: BaseException) -> str | None:
+def describe_db_error(exc: BaseException, path: Path | str | None = None) -> str | None:
     """One line for a database failure a person can act on, or None when it is something else.
 
     Never the SQL or its parameters (SQLAlchemy's messages carry both: a whole batch of rows).
+    With the database's `path`, an I/O or read-only error is told as the disk's state ("the disk
+    ... is read-only") rather than SQLite's "disk I/O error".
     """
+    if isinstance(exc, DatabaseReplaced):
+        return str(exc)
+    if path is not None and _has_any_code(exc, (SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN)):
+        problem = disk_problem(path)
+        if problem is not None:
+            return problem.text
     if is_disk_full(exc):
         return (
             "the kiosk's database is full (database or disk is full): "
@@ -390,7 +406,8 @@ _LABELS = {
 
 def log_rebuilt(
     path: Path, moved: Path, problem: Problem, carried: dict[str, int], unreadable: list[str]
-) -> None:
+) -> str:
+    """Log the one ERROR line that says what happened, and return it."""
     kept = ", ".join(
         f"{count} {_LABELS[table][0 if count == 1 else 1]}" for table, count in carried.items()
     )
@@ -402,3 +419,4 @@ def log_rebuilt(
     if unreadable:
         line += f"; could not read all of: {', '.join(unreadable)}"
     log.error("%s", line)
+    return line

@@ -115,7 +115,7 @@ def moved_aside(folder: Path, kind: str) -> list[Path]:
 def open_and_log(path: Path, caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="sync.store.db"):
-        db = open_database(path)
+        db = open_database(path, repair=True)  # the start of `kiosk run`
         with db.read() as s:
             assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
                 HEAD_REVISION
@@ -164,7 +164,7 @@ def test_a_damaged_page_found_at_run_time_is_checked_and_rebuilt_at_the_next_sta
         handle.write(os.urandom(4 * 4096))
 
     # The quick start does not read every page: it opens fine...
-    db = open_database(path)
+    db = open_database(path, repair=True)
     assert not moved_aside(tmp_path, "corrupt")
     # ...until a read touches the damage, which marks the file for a full check.
     with pytest.raises(Exception) as caught, db.read() as s:
@@ -243,7 +243,7 @@ def test_two_processes_starting_on_a_corrupt_file_move_it_aside_once(tmp_path: P
 
     def start() -> None:
         try:
-            open_database(path).dispose()
+            open_database(path, repair=True).dispose()
         except BaseException as exc:  # pragma: no cover - reported below
             failures.append(exc)
 

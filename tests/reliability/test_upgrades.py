@@ -95,7 +95,7 @@ def test_every_row_of_the_first_schema_survives_the_upgrade_to_head(tmp_path: Pa
     written = fill_every_table(path)
     assert {"manager_entries", "entry_audit", "outbox", "shoutouts"} <= written.keys()
 
-    db = open_database(path)  # the start-up path: checks, then migrates to head
+    db = open_database(path, repair=True)  # the start-up path: checks, then migrates to head
     db.dispose()
     assert integrity(path) == "ok"
     conn = sqlite3.connect(path)

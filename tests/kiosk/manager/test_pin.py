@@ -32,14 +32,6 @@ class Clock:
 
 
 @pytest.fixture
-def manager(tmp_path: Path) -> ManagerConfig:
-    return ManagerConfig(
-        pin_file=tmp_path / "secrets" / "manager-pin.json",
-        key_file=tmp_path / "keys" / "manager-pin.key",
-    )
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock()
 
