@@ -1,10 +1,11 @@
 """Running a module's tests against each of its mutants.
 
 Each worker has its own copy of the repository (without .venv and .git) and runs pytest
-there with the copy first on PYTHONPATH, so tests that start `python -m kiosk` as a
-subprocess import the mutant too. One mutant at a time is written into a copy, its cached
-bytecode deleted (a mutant of the same size written in the same second would otherwise run
-the stale .pyc), and the original written back after the run.
+there, each run a fork of the worker's fork server (`forkserver.py`), with the copy first on
+PYTHONPATH, so tests that start `python -m kiosk` as a subprocess import the mutant too. One
+mutant at a time is written into a copy, its cached bytecode deleted (a mutant of the same
+size written in the same second would otherwise run the stale .pyc), and the original written
+back after the run.
 """
 
 from __future__ import annotations
@@ -91,9 +92,12 @@ class Workspace:
         )
 
     def close(self) -> None:
+        """End the fork server: it stops at the end of its input."""
         if self._server.stdin is not None:
             self._server.stdin.close()
         self._server.wait()
+        if self._server.stdout is not None:
+            self._server.stdout.close()
 
     def check_imports(self, packages: Sequence[str]) -> None:
         """Fail unless `packages` import from this copy (not the editable install)."""
