@@ -330,8 +330,21 @@ def _values_half(model: type[MetricValue] | type[ManagerEntry], source: Source) 
     )
 
 
+# HQ wins over a manager's entry in the statement itself: the entries half leaves out every
+# day HQ has a value for, so each (store, metric, day) comes back once, in whatever order
+# SQLite returns the halves. The NOT EXISTS seeks metric_values' primary key per entry.
+_HQ_HAS_THE_DAY = (
+    select(MetricValue.day)
+    .where(
+        MetricValue.store_id == ManagerEntry.store_id,
+        MetricValue.metric == ManagerEntry.metric,
+        MetricValue.day == ManagerEntry.day,
+    )
+    .exists()
+)
 _DAY_VALUES = union_all(
-    _values_half(MetricValue, Source.hq), _values_half(ManagerEntry, Source.store)
+    _values_half(MetricValue, Source.hq),
+    _values_half(ManagerEntry, Source.store).where(~_HQ_HAS_THE_DAY),
 )
 
 
@@ -387,17 +400,14 @@ def load_day_values(
 ) -> dict[tuple[str, str], dict[dt.date, DayValue]]:
     """(store, metric) -> day -> value, for days in [first, last], HQ winning over entries.
 
-    One UNION ALL statement over HQ values and manager entries.
+    One UNION ALL statement over HQ values and the manager entries of days without one.
     """
     if not metrics or not store_ids:
         return {}
     params = {"store_ids": list(store_ids), "metrics": list(metrics), "first": first, "last": last}
     found: dict[tuple[str, str], dict[dt.date, DayValue]] = {}
     for store_id, metric, day, value, source in session.execute(_DAY_VALUES, params).all():
-        per_day = found.setdefault((store_id, metric), {})
-        # HQ wins: never let an entry replace an HQ value, whichever half SQLite returns first.
-        if source == Source.hq or day not in per_day:
-            per_day[day] = DayValue(value, Source(source))
+        found.setdefault((store_id, metric), {})[day] = DayValue(value, Source(source))
     return found
 
 

@@ -294,3 +294,33 @@ def test_snapshot_carries_the_stored_goals(store_db, tmp_path):
     record_celebrated(store_db, "S001", [GoalPeriod("sales", "day", TUE)], NOW)
     snapshot = load_snapshot(store_db, make_config(tmp_path), TUE, NOW)
     assert snapshot.celebrated == {GoalPeriod("sales", "day", TUE)}
+
+
+# --- edges found by mutation testing (docs/mutation.md) --------------------------------------
+
+
+def test_a_goal_less_entry_before_a_goal_does_not_hide_it():
+    detector = CelebrationDetector()
+    no_goal = entry("visits", actual=40, target_value=None)
+    detector.observe(board(no_goal, entry(actual=90)))
+    seen = detector.observe(board(no_goal, entry(actual=120)))
+    assert [e.metric for e in seen.celebrate] == ["sales"]
+
+
+def test_finished_periods_are_forgotten():
+    # Months of uptime must not grow the set of goals already met: once a period is over,
+    # its goals can never be met again.
+    detector = CelebrationDetector()
+    for offset in range(40):
+        day = TUE + dt.timedelta(days=offset)
+        detector.observe(board(entry(actual=120), day=day))
+    last = TUE + dt.timedelta(days=39)
+    assert detector._known == {
+        GoalPeriod("sales", "day", last),
+    }
+
+
+def test_recording_only_stored_goals_counts_none(db):
+    goal = GoalPeriod("sales", "day", TUE)
+    assert record_celebrated(db, "S001", [goal], NOW) == 1
+    assert record_celebrated(db, "S001", [goal], NOW + dt.timedelta(hours=1)) == 0

@@ -61,6 +61,8 @@ def test_is_period_start(period, day, expected):
     assert is_period_start(period, day) is expected
 
 
-def test_unknown_period_is_an_error():
+@pytest.mark.parametrize("function", [period_start, days_in_period, period_end, elapsed_days])
+def test_unknown_period_is_an_error(function):
+    # Never a silent default: a quarter is not a one-day period.
     with pytest.raises(ValueError, match="quarter"):
-        period_start("quarter", D(2024, 5, 15))  # type: ignore[arg-type]
+        function("quarter", D(2024, 5, 15))
