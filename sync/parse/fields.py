@@ -213,14 +213,22 @@ def parse_number(text: str, decimal: Decimal = ".", watch: DecimalWatch | None =
         other = _FORMATS[_OTHER[decimal]]
         alternative = other.read(body)
         if alternative is not None and math.isfinite(alternative):
+            # Junk either way (too large, too small) proves nothing about the column's mark.
+            check_magnitude(alternative, s)
             raise OtherMarkError(
                 f"{quote(s)} only reads as a number with decimal '{other.point}' (as "
                 f"{_show(alternative)}): set {other.setting} for this feed if it writes numbers "
                 "that way",
                 s,
             )
+        # The grouping hint only when the grouping is what is wrong, not a stray sign.
         separators = [c for c in fmt.groups if c in body]
-        hint = f" ('{separators[0]}' only groups thousands in threes)" if separators else ""
+        digits_and_marks = body.strip("0123456789" + fmt.point + fmt.groups) == ""
+        hint = (
+            f" ('{separators[0]}' only groups thousands in threes)"
+            if separators and digits_and_marks
+            else ""
+        )
         raise FieldError(f"{quote(s)} is not a number{hint}")
     if watch is not None and _depends_on_mark(body, decimal):
         _check_ambiguous(s, value, decimal, watch)

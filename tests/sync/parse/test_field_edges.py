@@ -303,3 +303,18 @@ def test_text_with_a_nul_character_is_a_bad_row() -> None:
         "text has a NUL character (binary data?): 'good\\x00bad'"
     )
     assert read(" no NUL here ") == "no NUL here"
+
+
+def test_a_stray_sign_is_not_blamed_on_the_grouping() -> None:
+    for raw in ("--1,234", "$-1,234-"):
+        with pytest.raises(FieldError) as err:
+            parse_number(raw)
+        assert err.value.reason == f"'{raw}' is not a number"
+
+
+def test_junk_that_reads_with_the_other_mark_proves_nothing_about_the_column() -> None:
+    # Too large either way: a plain bad row, not an OtherMarkError that would set the mark.
+    with pytest.raises(FieldError) as err:
+        parse_number("1.000.000.000.000.000.000")
+    assert type(err.value) is FieldError
+    assert "is too large" in err.value.reason
