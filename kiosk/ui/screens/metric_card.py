@@ -56,9 +56,10 @@ from kiosk.ui.widgets import FitLabel, Panel, ProgressBar, plain_label, wrap_tex
 _PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
 # What each way of saying less costs a reader, for `CardPlan.shortened`: a text cut off
 # ("Customer satisf…") or a period line left out loses words; "$1.2M" for today's number
-# loses digits that matter; "$228K" in a month line fewer; "pace 95%" for "on pace for
-# 95%" almost nothing.
-SHORTENED = {"cut": 10, "dropped": 10, "hero": 5, "numbers": 2, "pace": 1}
+# loses digits that matter; "$228K" in a month line fewer; "▼ pace 95%" for "▼ on pace for
+# 95%" nothing a reader needs (glyph, colour and figure all stay), so it never holds the
+# type back.
+SHORTENED = {"cut": 10, "dropped": 10, "hero": 5, "numbers": 2, "pace": 0}
 _NO_PERCENT: tuple[str, float | None, str, str] = ("", None, "", "")
 _GOAL_WORDS = {"day": "Goal", "week": "Week goal", "month": "Month goal"}
 _BUDGET_PREFIX = {"day": "", "week": "Week ", "month": "Month "}
