@@ -4,17 +4,21 @@ Each board is computed the way the kiosk computes it (`compute_entry` over days 
 targets in force on the date), from a pool of realistic metrics: sums, means and latest
 values, budgets and limits, goals by day, week and month in the mixes stores use. The six
 of `catalog(6)` are the store of issue 16: one financial metric, three customer metrics,
-one internal-process and one learning metric.
+one internal-process and one learning metric. `write_feeds` writes the same board as HQ
+feeds, for tests that go through a real pull and database.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.board.model import BoardSnapshot, Scoreboard, Source, Trend, TrendDay
+from kiosk.board.periods import period_start
 from kiosk.board.scoreboard import CatalogInfo, DayValue, compute_entry
 from sync.vocabulary import Aggregate, Direction, Period
 from tests.kiosk.ui import snapshots
@@ -228,3 +232,43 @@ def snapshot(count: int) -> BoardSnapshot:
         hours = DailyWindow(dt.time(7), dt.time(22))
         result = dataclasses.replace(result, to_win=board_to_win(board.metrics, NOW, DAY, hours))
     return result
+
+
+def write_feeds(folder: Path, count: int, store_id: str = "S001") -> list[tuple[str, str, str]]:
+    """`catalog(count)` with its values and goals as CSV feeds in `folder`; returns the
+    (name, kind, path) of each, for `tests.configs.config_text`. Day goals are written for
+    the 14 days of the trend, as HQ publishes them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    infos = catalog(count)
+    rows = {
+        "stores": [["store_id", "name", "region"], [store_id, "Downtown", "Central"]],
+        "catalog": [
+            ["metric", "label", "unit", "perspective", "direction", "aggregate", "decimals"]
+        ]
+        + [
+            [i.metric, i.label, i.unit, i.perspective, i.direction, i.aggregate, i.decimals]
+            for i in infos
+        ],
+        "metrics": [["store_id", "date", "metric", "value"]],
+        "targets": [["store_id", "metric", "period", "start", "target"]],
+    }
+    for info in infos:
+        template = POOL[info.metric]
+        for day, used in sorted(_values(template).items()):
+            rows["metrics"].append([store_id, day.isoformat(), info.metric, repr(used.value)])
+        day_goal, week_goal, month_goal = template.goals
+        if day_goal is not None:
+            for back in range(14):
+                start = DAY - dt.timedelta(days=back)
+                rows["targets"].append([store_id, info.metric, "day", start.isoformat(), day_goal])
+        for period, goal in (("week", week_goal), ("month", month_goal)):
+            if goal is not None:
+                start = period_start(Period(period), DAY).isoformat()
+                rows["targets"].append([store_id, info.metric, period, start, goal])
+    feeds = []
+    for kind in ("stores", "catalog", "metrics", "targets"):
+        path = folder / f"{kind}.csv"
+        with path.open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(rows[kind])
+        feeds.append((kind, kind, str(path)))
+    return feeds

@@ -6,7 +6,6 @@ board pages only when its cards do not fit one page at the legible minimum."""
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import pytest
 from PySide6.QtCore import QSize
@@ -23,9 +22,13 @@ from kiosk.ui.screens.scoreboard import (
     perspective_label,
     reads_from_door,
 )
-from kiosk.ui.theme import MIN_TEXT_PX, Theme
+from kiosk.ui.theme import Theme
 from tests.kiosk.ui import generated
-from tests.kiosk.ui.checks import all_overflow_problems, non_plain_labels, visible_labels
+from tests.kiosk.ui.checks import (
+    all_overflow_problems,
+    legibility_problems,
+    non_plain_labels,
+)
 from tests.kiosk.ui.conftest import SIZES
 
 SIZE_IDS = [f"{s.width()}x{s.height()}" for s in SIZES]
@@ -67,8 +70,7 @@ def test_every_card_shows_once_legibly_under_its_perspective(make_view, count, s
         problems = all_overflow_problems(view)
         assert not problems, f"page {page}: " + "; ".join(problems[:5])
         assert not non_plain_labels(view)
-        for label in visible_labels(view):
-            assert label.font().pixelSize() >= math.floor(MIN_TEXT_PX * unit), label.text()
+        assert not legibility_problems(view, size)
         for card in shown_cards(view):
             seen.append(card.group.metric)
             assert card.hero.font().pixelSize() >= round(96 * unit)  # never shrunk

@@ -18,8 +18,13 @@ from kiosk.ui.screens.comments import CommentCard, tone
 from kiosk.ui.screens.leaderboard import LeaderRowWidget, ordered_rows, visible_rows
 from kiosk.ui.screens.scoreboard import MetricCard, group_metrics
 from kiosk.ui.theme import Theme
-from tests.kiosk.ui import snapshots
-from tests.kiosk.ui.checks import all_overflow_problems, non_plain_labels, visible_labels
+from tests.kiosk.ui import generated, snapshots
+from tests.kiosk.ui.checks import (
+    all_overflow_problems,
+    legibility_problems,
+    non_plain_labels,
+    visible_labels,
+)
 from tests.kiosk.ui.conftest import SIZES
 
 SIZE_IDS = [f"{s.width()}x{s.height()}" for s in SIZES]
@@ -31,6 +36,8 @@ SNAPSHOTS = {
     "many_metrics": snapshots.many_metrics_snapshot,
     "many_comments": snapshots.many_comments_snapshot,
     "big_leaderboard": snapshots.big_leaderboard_snapshot,
+    # The generated boards of issue 16, 1 to 20 metrics across the perspectives.
+    **{f"generated_{n}": (lambda n=n: generated.snapshot(n)) for n in generated.COUNTS},
 }
 
 
@@ -53,7 +60,7 @@ def test_no_text_overflows_on_any_page(make_view, name, size, snapshot_name):
     view = make_view(name, SNAPSHOTS[snapshot_name](), size)
     for page in range(view.screen.page_count()):
         view.show_page(page)
-        problems = all_overflow_problems(view)
+        problems = all_overflow_problems(view) + legibility_problems(view, size)
         assert not problems, f"page {page}: " + "; ".join(problems[:5])
 
 
