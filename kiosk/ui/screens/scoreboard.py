@@ -392,27 +392,14 @@ class ScoreboardScreen(Screen):
         planner = BoardPlanner(sections, self.theme, area, snapshot)
         choice = planner.choose()
         self.choice, self.style = choice, planner.style(choice)
-        evaluation = planner.evaluate(choice)
         plans = planner.plans(choice)
         width = planner.column_width(choice.columns, choice.step)
         gap = planner.gap(choice.step)
-        heading_h = planner.heading_height(choice.columns, choice.step)
         pages = []
-        for columns in evaluation.flow.pack(choice.columns, area.height()):
+        for columns in planner.evaluate(choice).flow.pack(choice.columns, area.height()):
             page = self.new_page()
             for index, slots in enumerate(columns):
-                self._place_column(
-                    page,
-                    slots,
-                    plans,
-                    sections,
-                    index * (width + gap),
-                    width,
-                    gap,
-                    heading_h,
-                    planner,
-                    choice,
-                )
+                self._place_column(page, slots, index * (width + gap), planner, choice, plans)
             pages.append(page)
         return pages
 
@@ -420,21 +407,21 @@ class ScoreboardScreen(Screen):
         self,
         page: QWidget,
         slots: Sequence[Slot],
-        plans: Sequence[Sequence[CardPlan]],
-        sections: Sequence[tuple[str, Sequence[MetricGroup]]],
         x: int,
-        width: int,
-        gap: int,
-        heading_h: int,
         planner: BoardPlanner,
         choice: Choice,
+        plans: Sequence[Sequence[CardPlan]],
     ) -> None:
+        """One column's headings and cards, top down, spaced as `SectionFlow` measured."""
+        width = planner.column_width(choice.columns, choice.step)
+        gap = planner.gap(choice.step)
+        heading_h = planner.heading_height(choice.columns, choice.step)
         y = 0
         for index, slot in enumerate(slots):
-            perspective = sections[slot.section][0]
             if slot.card is None:
                 if index:
                     y += gap
+                perspective = planner.sections[slot.section][0]
                 self._heading(page, perspective, QRect(x, y, width, heading_h), planner, choice)
                 y += heading_h
                 continue

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from kiosk.board.leaderboard import build_leaderboard
-from kiosk.board.model import LeaderRow
+from kiosk.board.leaderboard import _Standing, build_leaderboard, rank_rows
+from kiosk.board.model import LeaderRow, MetricEntry, Source
+from kiosk.board.scoreboard import CatalogInfo, DayValue, compute_entry
 from tests.kiosk.factories import catalog, entries, insert, store, target, values
 
 D = dt.date
@@ -299,3 +300,43 @@ def test_stores_without_a_goal_or_a_number_come_last_by_name(db):
         (None, "Beta no number"),
         (None, "Zero goal"),
     ]
+
+
+def standing(store_id: str, name: str, actual: float | None, goal: float | None = 1000):
+    """A store's month of sales on the 15th of May, as the leaderboard computes it."""
+    entry: MetricEntry | None = None
+    if goal is not None:
+        days = {} if actual is None else {D(2024, 5, 2): DayValue(actual, Source.hq)}
+        entry = compute_entry(CatalogInfo("sales", "Sales"), "month", WED, days, goal)
+    return _Standing(store_id, name, entry)
+
+
+def test_same_names_rank_by_store_id_whatever_order_they_come_in():
+    """Ties on the figure go by name, then store id; so do stores without data."""
+    rows = rank_rows(
+        [
+            standing("S9", "Twin", 500),
+            standing("S2", "Twin", 500),
+            standing("S8", "Nil", None),
+            standing("S3", "Nil", None, goal=None),
+            standing("S5", "Alpha", 500),
+        ],
+        self_id="S2",
+    )
+    assert [(r.rank, r.store_id, r.is_self) for r in rows] == [
+        (1, "S5", False),
+        (1, "S2", True),
+        (1, "S9", False),
+        (None, "S3", False),
+        (None, "S8", False),
+    ]
+    assert rows[0].pace == 103.3 and rows[0].percent == 50.0  # 500 of 1000 on day 15 of 31
+    assert (rows[3].pace, rows[3].percent) == (None, None)
+
+
+def test_competition_ranking_skips_the_ranks_a_tie_takes():
+    rows = rank_rows(
+        [standing(f"S{n}", f"Store {n}", actual) for n, actual in enumerate([900, 900, 900, 800])],
+        self_id="S0",
+    )
+    assert [r.rank for r in rows] == [1, 1, 1, 4]
