@@ -342,22 +342,39 @@ class BoardPlanner:
                     kept.add(group.metric)
         return choice.with_trends(frozenset(kept))
 
+    def _first_page(self, choice: Choice) -> int:
+        """How many cards the first page shows: a card on a later page is one fewer people
+        see, so a paged board puts as many as it can first."""
+        page = self.evaluate(choice).flow.pack(choice.columns, self.area.height())[0]
+        return sum(1 for column in page for slot in column if slot.card is not None)
+
     def _best_paged(self) -> Choice:
         """The cards do not fit one page at the legible minimum: the fewest pages (trends
-        dropped only if they cost one), then the largest type those pages hold."""
+        dropped only if they cost one), the most cards on the first, then the largest type
+        that keeps both."""
         smallest = [
             Choice(columns, 0, trends)
             for columns in range(1, self.max_columns + 1)
             for trends in (self.with_trend, frozenset())
         ]
-        best = max(smallest, key=self._rank)
+
+        def paged_rank(choice: Choice) -> tuple[object, ...]:
+            evaluation = self.evaluate(choice)
+            return (-evaluation.pages, self._first_page(choice), *self._rank(choice)[1:])
+
+        best = max(smallest, key=paged_rank)
         if best.trends != self.with_trend:
             best = self._trends_back(best)
         target = self.evaluate(best)
+        first = self._first_page(best)
 
         def same(choice: Choice) -> bool:
             evaluation = self.evaluate(choice)
-            return evaluation.pages <= target.pages and evaluation.shortened <= target.shortened
+            return (
+                evaluation.pages <= target.pages
+                and evaluation.shortened <= target.shortened
+                and self._first_page(choice) >= first
+            )
 
         # Grown at most until the names read from the door: a paged board is a full one.
         return self._largest(best, same, top=max(best.step, self.door))
