@@ -11,6 +11,10 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.board.model import MetricEntry
 
 MISSING = "–"  # en dash: "no value", distinct from a minus sign
 MINUS = "−"  # U+2212: as wide as a digit's "+", reads better than a hyphen at 4 m
@@ -144,3 +148,86 @@ def format_stars(rating: float | None, out_of: int = 5) -> str:
 
 PERIOD_WORDS: dict[str, str] = {"day": "today", "week": "this week", "month": "this month"}
 PERIOD_TITLES: dict[str, str] = {"day": "Today", "week": "Week", "month": "Month"}
+
+
+# --- status words ---------------------------------------------------------------------------
+# Each status carries a glyph and a word as well as its colour: colour is never the only cue.
+STATUS_GLYPHS: dict[str | None, str] = {"met": "✓", "on_track": "▲", "behind": "▼", None: "○"}
+STATUS_WORDS: dict[str | None, str] = {
+    "met": "Met",
+    "on_track": "On track",
+    "behind": "Behind",
+    None: "No data yet",
+}
+
+
+def status_text(status: str | None) -> str:
+    """ "✓ Met", "▲ On track", "▼ Behind", "○ No data yet"."""
+    return f"{STATUS_GLYPHS[status]} {STATUS_WORDS[status]}"
+
+
+# --- budgets (direction down) ---------------------------------------------------------------
+# A `down` metric is a budget (shrink) or a limit (a mean wait time): "506%" of goal confused
+# staff, so the board says how much of the budget is used and by how much it is under or over.
+# The JSON model keeps the contract's percent; only what people read says it this way.
+
+
+def is_budget(entry: MetricEntry) -> bool:
+    """A `down` metric: less is better, the target is a budget or a limit not to pass."""
+    return entry.direction == "down"
+
+
+def budget_word(entry: MetricEntry) -> str:
+    """ "budget" for a sum that is spent (shrink), "limit" for a mean or a latest value."""
+    return "budget" if entry.aggregate == "sum" else "limit"
+
+
+def budget_used(entry: MetricEntry) -> float | None:
+    """How much of the budget the actual uses, in percent (over 100: over budget)."""
+    if entry.actual is None or entry.target is None:
+        return None
+    if entry.target <= 0:
+        return 0.0 if entry.actual <= 0 else None
+    return entry.actual / entry.target * 100
+
+
+def budget_over(entry: MetricEntry) -> bool:
+    return entry.actual is not None and entry.target is not None and entry.actual > entry.target
+
+
+def budget_margin(entry: MetricEntry) -> str:
+    """ "$30 under" or "over by $40": how far the actual is from the budget."""
+    if entry.actual is None or entry.target is None:
+        return ""
+    difference = entry.target - entry.actual
+    amount = format_value(abs(difference), entry.unit, entry.decimals)
+    return f"over by {amount}" if difference < 0 else f"{amount} under"
+
+
+def used_pace_share(entry: MetricEntry) -> float | None:
+    """The week's or month's projection as a share of its budget, in percent (92: on pace to
+    use 92% of it); None without a pace."""
+    if entry.pace is None or entry.pace <= 0:
+        return None
+    return 10_000 / entry.pace
+
+
+def used_pace_text(entry: MetricEntry) -> str:
+    """ "on pace to use 92%"; "" without a pace."""
+    share = used_pace_share(entry)
+    return "" if share is None else f"on pace to use {format_percent(share)}"
+
+
+def used_text(entry: MetricEntry) -> str:
+    """ "80% used" (of a budget); "–" without an actual."""
+    share = budget_used(entry)
+    return MISSING if share is None else f"{format_percent(share)} used"
+
+
+def entry_status_text(entry: MetricEntry) -> str:
+    """The status as the card says it: "✓ Met", "▼ Behind"; a budget says how far it is from
+    the budget ("✓ $30 under", "▼ over by $40")."""
+    if not is_budget(entry) or entry.actual is None or entry.target is None:
+        return status_text(entry.status)
+    glyph = STATUS_GLYPHS["behind"] if budget_over(entry) else STATUS_GLYPHS[entry.status]
+    return f"{glyph} {budget_margin(entry)}"

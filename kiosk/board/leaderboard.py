@@ -1,7 +1,10 @@
 """The regional leaderboard: how the stores of this store's region do on one metric.
 
-Each store's percent is the very same `compute_entry` the scoreboard uses, so the number next
-to this store on the leaderboard always matches its own scoreboard. The queries are batched:
+Stores are ranked by pace for a week or a month (the projected end-of-period percent of goal)
+and by percent for a day: on the 6th of a month every store is near 20% of its month goal,
+which says nothing about who is winning, while the pace does. Each store's figures are the
+very same `compute_entry` the scoreboard uses, so the numbers next to this store on the
+leaderboard always match its own scoreboard. The queries are batched:
 one for all the region's targets, one for all their values in the period window.
 """
 
@@ -43,14 +46,18 @@ class _Standing:
 
     @property
     def score(self) -> float | None:
-        """What the ranking compares; None for a store without data."""
-        if self.entry is None or self.entry.actual is None or self.entry.target is None:
+        """What the ranking compares: the pace for a week or a month, the percent for a day
+        (docs/cli.md); None for a store without data."""
+        entry = self.entry
+        if entry is None or entry.actual is None or entry.target is None:
             return None
-        if self.entry.percent is not None:
-            # The displayed (rounded) percent: two stores showing 101.2 % share a rank.
-            return self.entry.percent
-        if self.entry.direction == Direction.down and self.entry.actual == 0:
-            # Nothing spent against a budget counts as above any percent (docs/cli.md, "percent").
+        figure = entry.percent if entry.period == Period.day else entry.pace
+        if figure is not None:
+            # The displayed (rounded) figure: two stores showing 101.2 % share a rank.
+            return figure
+        if entry.direction == Direction.down and entry.actual == 0:
+            # Nothing spent against a budget counts as above any percent (docs/cli.md,
+            # "percent"), and so does its projection.
             return math.inf
         return None  # up with a target of 0: no meaningful percent
 
@@ -73,12 +80,14 @@ def rank_rows(standings: Sequence[_Standing], self_id: str) -> tuple[LeaderRow, 
 
 
 def _row(standing: _Standing, rank: int | None, self_id: str) -> LeaderRow:
+    entry = standing.entry
     return LeaderRow(
         rank=rank,
         store_id=standing.store_id,
         name=standing.name,
-        percent=None if standing.entry is None else standing.entry.percent,
+        percent=None if entry is None else entry.percent,
         is_self=standing.store_id == self_id,
+        pace=None if entry is None else entry.pace,
     )
 
 

@@ -105,11 +105,19 @@ class MessageView:
 
 @dataclass(frozen=True)
 class LeaderRow:
+    """One store on the leaderboard: its rank, and the figures its own scoreboard shows."""
+
     rank: int | None  # None: no data; ties share a rank
     store_id: str
     name: str
-    percent: float | None
+    percent: float | None  # the period so far, as percent of goal
     is_self: bool
+    pace: float | None = None  # week and month: the projected end of the period (docs/cli.md)
+
+    def figure(self, period: Period) -> float | None:
+        """What the store is ranked by and shown with: the pace for a week or a month (a
+        month's 6th day reads 20% of goal for everyone), the percent for a day."""
+        return self.percent if period == Period.day else self.pace
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,10 @@ class Leaderboard:
     period: Period
     region: str
     rows: tuple[LeaderRow, ...]
+
+    @property
+    def ranks_by_pace(self) -> bool:
+        return self.period != Period.day
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,34 @@ class EntryRow:
     day: dt.date
     value: float | None  # what the board uses for that day (HQ wins over the entry)
     source: Source | None
+    # What the keypad shows beside the number being typed: the goal in force that day (the
+    # day's, else the week's, else the month's) and the value of the day before.
+    goal: float | None = None
+    goal_period: Period | None = None
+    previous: float | None = None
+    direction: Direction = Direction.up  # down: the goal is a budget (a sum) or a limit
+    aggregate: Aggregate = Aggregate.sum
+
+
+class WinKind(StrEnum):
+    """What a day goal not yet met still needs (see `kiosk.board.to_win`)."""
+
+    to_go = "to_go"  # a sum: this much more today
+    left_to_spend = "left_to_spend"  # a budget (down, sum): at most this much more today
+    score_needed = "score_needed"  # a mean or a latest value: the day's number must reach this
+
+
+@dataclass(frozen=True)
+class ToWin:
+    """How a metric's day goal can still be won: "$770 to go", "$257 an hour"."""
+
+    metric: str
+    kind: WinKind
+    amount: float  # rounded to the catalog's decimals, in the direction that keeps it honest
+    per_hour: float | None  # a sum with opening hours known and an hour or more left
+    unit: str = ""
+    decimals: int = 0
+    direction: Direction = Direction.up
 
 
 @dataclass(frozen=True)
@@ -228,6 +268,11 @@ class BoardSnapshot:
     # Goals of the periods holding `date` already celebrated (or recorded silently): the
     # celebration detector never celebrates these again, whatever restarts in between.
     celebrated: frozenset[GoalPeriod] = frozenset()
+    # How each day goal not yet met can still be won, at the moment the snapshot was read.
+    to_win: tuple[ToWin, ...] = ()
 
     def trend(self, metric: str) -> Trend | None:
         return next((t for t in self.trends if t.metric == metric), None)
+
+    def win(self, metric: str) -> ToWin | None:
+        return next((w for w in self.to_win if w.metric == metric), None)

@@ -265,19 +265,26 @@ def scoreboard_from_data(data: StoreData) -> Scoreboard:
 
 def entry_rows(data: StoreData) -> tuple[EntryRow, ...]:
     """The manager-entry metrics (catalog `entry = yes`) with the value the board uses today."""
-    return entry_rows_on(data.catalog, data.day, data.values)
+    return entry_rows_on(data.catalog, data.day, data.values, data.targets)
 
 
 def entry_rows_on(
-    catalog: Sequence[CatalogInfo], day: dt.date, values: Mapping[str, DayValues]
+    catalog: Sequence[CatalogInfo],
+    day: dt.date,
+    values: Mapping[str, DayValues],
+    targets: Mapping[tuple[str, Period], float] | None = None,
 ) -> tuple[EntryRow, ...]:
     """The metrics of `catalog` with `entry = yes`, in order, with the value the board uses on
-    `day`; `values` maps a metric to its days."""
+    `day`; `values` maps a metric to its days (the day before too, for the keypad), `targets`
+    (metric, period) to the goals in force on `day`."""
     rows = []
     for info in catalog:
         if not info.entry:
             continue
-        used = values.get(info.metric, {}).get(day)
+        days = values.get(info.metric, {})
+        used = days.get(day)
+        before = days.get(day - dt.timedelta(days=1))
+        goal_period = next((p for p in PERIODS if (info.metric, p) in (targets or {})), None)
         rows.append(
             EntryRow(
                 metric=info.metric,
@@ -287,6 +294,11 @@ def entry_rows_on(
                 day=day,
                 value=None if used is None else used.value,
                 source=None if used is None else used.source,
+                goal=None if goal_period is None else (targets or {})[(info.metric, goal_period)],
+                goal_period=goal_period,
+                previous=None if before is None else before.value,
+                direction=info.direction,
+                aggregate=info.aggregate,
             )
         )
     return tuple(rows)
@@ -419,8 +431,10 @@ def load_store_data(session: Session, store_id: str, day: dt.date) -> StoreData:
         (metric, period): target
         for (_, metric, period), target in load_targets(session, [store_id], metrics, day).items()
     }
-    # Only as far back as the longest period that has a goal: no targets, just today.
+    # Only as far back as the longest period that has a goal, and the day before (the
+    # manager's keypad shows it beside today's).
     first = min((period_start(period, day) for _, period in targets), default=day)
+    first = min(first, day - dt.timedelta(days=1))
     values = load_day_values(session, [store_id], metrics, first, day)
     return StoreData(
         store_id=store_id,

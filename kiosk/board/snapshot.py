@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.board.celebrations import load_celebrated
+from kiosk.board.display_schedule import schedule_from_display
 from kiosk.board.leaderboard import build_leaderboard
 from kiosk.board.model import (
     BoardSnapshot,
@@ -28,6 +29,7 @@ from kiosk.board.model import (
     Status,
 )
 from kiosk.board.scoreboard import entry_rows, load_store_data, scoreboard_from_data
+from kiosk.board.to_win import board_to_win
 from kiosk.board.trends import load_trends, trend_metrics
 from kiosk.config import Config
 from sync.spec import FeedSpec
@@ -43,8 +45,10 @@ EVERY_STORE = "*"
 
 
 def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) -> BoardSnapshot:
-    """The board of the configured store on its date `day`; `now` (aware) judges freshness."""
+    """The board of the configured store on its date `day`; `now` (aware) judges freshness
+    and how many opening hours are left to win the day."""
     store_id = config.store.id
+    hours = schedule_from_display(config.display, config.store.tz).hours
     with db.read() as session:
         data = load_store_data(session, store_id, day)
         scoreboard = scoreboard_from_data(data)
@@ -70,6 +74,7 @@ def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) 
             entries=entry_rows(data),
             trends=load_trends(session, store_id, day, trend_metrics(data.catalog, data.targets)),
             celebrated=load_celebrated(session, store_id, day),
+            to_win=board_to_win(scoreboard.metrics, now.astimezone(config.store.tz), day, hours),
         )
 
 

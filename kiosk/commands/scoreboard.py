@@ -1,15 +1,35 @@
-"""`kiosk scoreboard [--json] [--date D]`: the model the screen renders, as JSON or text."""
+"""`kiosk scoreboard [--json] [--date D]`: the model the screen renders, as JSON or text.
+
+The JSON is the contract (docs/cli.md); the text reads like the screen: "94%" and "▼ Behind"
+for a goal, "80% used" and "✓ $30 under" for a budget (its contract percent, 125, would read
+as if the budget were beaten by a quarter), the pace of a week or a month, and how to win
+today ("$770 to go · $257 an hour").
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 
-from kiosk.board.formatting import format_value
+from kiosk.board.display_schedule import schedule_from_display
+from kiosk.board.formatting import (
+    MISSING,
+    entry_status_text,
+    format_pace,
+    format_percent,
+    format_value,
+    is_budget,
+    used_pace_text,
+    used_text,
+)
+from kiosk.board.model import MetricEntry, Scoreboard, ToWin
 from kiosk.board.scoreboard import build_scoreboard
+from kiosk.board.to_win import board_to_win, to_win_text
 from kiosk.config import Config
 from kiosk.demo.hooks import pull_if_never_synced
 from kiosk.exits import EXIT_OK
+from sync.clock import utc_now
 from sync.store.db import open_database
 
 
@@ -25,14 +45,50 @@ def scoreboard(config: Config, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(board.as_json(), indent=2))
         return EXIT_OK
+    hours = schedule_from_display(config.display, config.store.tz).hours
+    wins = board_to_win(board.metrics, utc_now().astimezone(config.store.tz), day, hours)
     print(f"{config.store.name} ({config.store.id}), {day.isoformat()}")
-    for m in board.metrics:
-        actual = format_value(m.actual, m.unit, m.decimals)
-        goal = format_value(m.target, m.unit, m.decimals) if m.target is not None else "no goal"
-        pct = f"{m.percent:.1f}%" if m.percent is not None else "-"
-        pace = f"pace {m.pace:.1f}%" if m.pace is not None else ""
-        print(
-            f"  {m.label:<24} {m.period:<5} {actual:>12} / {goal:<12} {pct:>7} "
-            f"{(m.status or '-'):<8} {pace}"
-        )
+    for line in scoreboard_lines(board, wins):
+        print(f"  {line}")
     return EXIT_OK
+
+
+def entry_columns(entry: MetricEntry, win: ToWin | None = None) -> list[str]:
+    """One entry as the screen says it: value against goal, percent (or share of a budget
+    used), status, and the pace or how to win."""
+    actual = format_value(entry.actual, entry.unit, entry.decimals)
+    if entry.target is None:
+        return [actual, MISSING, "no goal", ""]
+    goal = format_value(entry.target, entry.unit, entry.decimals)
+    budget = is_budget(entry)
+    if budget:
+        against = f"{actual} of {goal} {'budget' if entry.aggregate == 'sum' else 'limit'}"
+        share = used_text(entry)
+    else:
+        against = f"{actual} of {goal}"
+        share = format_percent(entry.percent)
+    note = ""
+    if win is not None:
+        note = to_win_text(win)
+    elif entry.status != "met" and entry.pace is not None:
+        note = used_pace_text(entry) if budget else format_pace(entry.pace)
+    return [against, share, entry_status_text(entry), note]
+
+
+def scoreboard_lines(board: Scoreboard, wins: Sequence[ToWin] = ()) -> list[str]:
+    """The board as aligned text lines: the metric's name on its first period's line."""
+    by_metric = {win.metric: win for win in wins}
+    rows = []
+    seen: set[str] = set()
+    for entry in board.metrics:
+        name = "" if entry.metric in seen else entry.label
+        seen.add(entry.metric)
+        win = by_metric.get(entry.metric) if entry.period == "day" else None
+        rows.append([name, entry.period, *entry_columns(entry, win)])
+    if not rows:
+        return ["no metrics yet"]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]

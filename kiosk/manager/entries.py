@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.board.model import EntryRow, Source
-from kiosk.board.scoreboard import entry_rows_on, load_catalog, load_day_values
+from kiosk.board.scoreboard import entry_rows_on, load_catalog, load_day_values, load_targets
 from sync.store.models import CatalogMetric, EntryAudit, ManagerEntry, MetricValue, Outbox, ShoutOut
 from sync.upload import KIND_ENTRY, KIND_SHOUTOUT, KIND_SHOUTOUT_DELETED, enqueue, iso
 
@@ -284,8 +284,16 @@ def save_entry(
 def entry_rows_for_day(session: Session, store_id: str, day: dt.date) -> tuple[EntryRow, ...]:
     """The manager-entry metrics (catalog order) with the value the board uses on `day`."""
     catalog = [info for info in load_catalog(session) if info.entry]
-    values = load_day_values(session, [store_id], [info.metric for info in catalog], day, day)
-    return entry_rows_on(catalog, day, {metric: days for (_, metric), days in values.items()})
+    metrics = [info.metric for info in catalog]
+    # From the day before: the keypad shows it beside the day's value, with the goal.
+    values = load_day_values(session, [store_id], metrics, day - dt.timedelta(days=1), day)
+    goals = load_targets(session, [store_id], metrics, day)
+    return entry_rows_on(
+        catalog,
+        day,
+        {metric: days for (_, metric), days in values.items()},
+        {(metric, period): goal for (_, metric, period), goal in goals.items()},
+    )
 
 
 def entry_history(

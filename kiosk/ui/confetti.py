@@ -11,6 +11,10 @@ Cheap by construction, because a kiosk runs for months:
   every label beneath it 60 times a second.
 - Motion follows the injected clock, not the frame count, so a slow frame does not slow
   the confetti down, and tests step it by hand.
+- Confetti never covers what it celebrates: widgets marked with `keep_clear_of_confetti`
+  (the featured goal's name, number and goal) are cut out of where particles are drawn.
+  The cut-out is found when the still is taken (a burst starts, the page changes), so it
+  costs nothing per frame beyond a clip.
 
 Signals: `finished()` when a burst ends (its time is up, or `stop()`).
 """
@@ -23,9 +27,9 @@ import time
 from array import array
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QTransform
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QRegion, QTransform
+from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.ui import theme as th
 
@@ -52,6 +56,30 @@ DRAG_SIDE = 1.1
 SWAY = 0.03  # sideways flutter, in widths per second
 
 _COLUMNS = ("x", "y", "vx", "vy", "angle", "spin", "flip", "flip_speed", "size", "born", "color")
+KEEP_CLEAR = "keepClearOfConfetti"  # a widget property: no confetti over this widget's text
+CLEARANCE = 0.012  # around what is kept clear, in screen heights
+
+
+def keep_clear_of_confetti(widget: QWidget) -> None:
+    """Mark `widget` (a label: its text) as something confetti must never cover."""
+    widget.setProperty(KEEP_CLEAR, True)
+
+
+def _text_rect(widget: QWidget) -> QRect:
+    """The part of `widget` that shows something: a label's text, not its whole box."""
+    rect = widget.rect()
+    if not isinstance(widget, QLabel) or not widget.text():
+        return rect
+    metrics = widget.fontMetrics()
+    width = min(rect.width(), max(metrics.horizontalAdvance(t) for t in widget.text().split("\n")))
+    align = widget.alignment()
+    if align & Qt.AlignmentFlag.AlignHCenter:
+        left = (rect.width() - width) // 2
+    elif align & Qt.AlignmentFlag.AlignRight:
+        left = rect.width() - width
+    else:
+        left = 0
+    return QRect(left, 0, width, rect.height())
 
 
 class ConfettiOverlay(QWidget):
@@ -90,6 +118,7 @@ class ConfettiOverlay(QWidget):
         self._last = 0.0
         self._alpha = 1.0
         self._columns: dict[str, array] = {name: array("d") for name in _COLUMNS}
+        self._clear = QRegion()  # where particles are not drawn (see KEEP_CLEAR)
         self.hide()
 
     # --- public ---------------------------------------------------------------------------
@@ -107,6 +136,7 @@ class ConfettiOverlay(QWidget):
     def start(self, background: QPixmap) -> None:
         """Burst over `background` (a still of the window); restarts a running burst."""
         self._background = background
+        self._clear = self.find_keep_clear()
         self._seed_particles()
         self._started = self._last = self._clock()
         self._alpha = 1.0
@@ -119,6 +149,7 @@ class ConfettiOverlay(QWidget):
         """A new still (the page under the confetti changed)."""
         if self.running:
             self._background = background
+            self._clear = self.find_keep_clear()
             self.update()
 
     @Slot()
@@ -128,6 +159,7 @@ class ConfettiOverlay(QWidget):
         self._timer.stop()
         self.hide()
         self._background = QPixmap()
+        self._clear = QRegion()
         for name in _COLUMNS:
             self._columns[name] = array("d")
         if was_running:
@@ -147,11 +179,35 @@ class ConfettiOverlay(QWidget):
         self._move(delta, elapsed)
         return True
 
+    def keep_clear(self) -> QRegion:
+        """Where no particle is drawn: what the burst celebrates, with a margin."""
+        return QRegion(self._clear)
+
+    def find_keep_clear(self) -> QRegion:
+        """The text of every visible widget over which confetti must not fall (marked with
+        `keep_clear_of_confetti`), in this overlay's coordinates, with a small margin."""
+        parent = self.parentWidget()
+        region = QRegion()
+        if parent is None:
+            return region
+        margin = round(CLEARANCE * max(1, parent.height()))
+        for widget in parent.findChildren(QWidget):
+            if not widget.property(KEEP_CLEAR) or not widget.isVisibleTo(parent):
+                continue
+            rect = _text_rect(widget)
+            origin = widget.mapTo(parent, QPoint(rect.x(), rect.y()))
+            box = QRect(origin, rect.size()).adjusted(-margin, -margin, margin, margin)
+            region = region.united(box.translated(-self.x(), -self.y()))
+        return region
+
     def paint_particles(self, painter: QPainter) -> None:
         """Draw the particles (no background) with `painter`; the benchmark calls this too."""
         c = self._columns
         height = float(max(1, self.height()))
         width = float(max(1, self.width()))
+        if not self._clear.isEmpty():
+            # Set before any particle's transform: a clip is fixed in device coordinates.
+            painter.setClipRegion(QRegion(self.rect()).subtracted(self._clear))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setOpacity(self._alpha)
         transform, piece, colors = self._transform, self._piece, self._colors
@@ -182,6 +238,7 @@ class ConfettiOverlay(QWidget):
             painter.fillRect(piece, colors[int(color_of[i])])
         painter.resetTransform()
         painter.setOpacity(1.0)
+        painter.setClipping(False)
 
     # --- internals ----------------------------------------------------------------------
 

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont
 
+# Status glyphs and words live with the board's wording (`kiosk scoreboard` says them too);
+# the screens read them from here with the colours.
+from kiosk.board.formatting import STATUS_GLYPHS as STATUS_GLYPHS
+from kiosk.board.formatting import STATUS_WORDS as STATUS_WORDS
+from kiosk.board.formatting import status_text as status_text
 from kiosk.ui.fonts import make_font
 
 BASE_HEIGHT = 1080
@@ -24,21 +29,14 @@ TEXT_DIM = "#b4c0cc"
 DIVIDER = "#2c3846"
 
 # Status colours: green / blue / orange-red are told apart by most colour-blind viewers, and
-# each status also carries a glyph and a word (see STATUS_TEXT), so colour is never the only cue.
+# each status also carries a glyph and a word (STATUS_GLYPHS, STATUS_WORDS), so colour is
+# never the only cue.
 STATUS_COLORS: dict[str | None, str] = {
     "met": "#3ddc84",
     "on_track": "#5cb3ff",
     "behind": "#ff6b5b",
     None: "#8a97a6",
 }
-STATUS_GLYPHS: dict[str | None, str] = {"met": "✓", "on_track": "▲", "behind": "▼", None: "○"}
-STATUS_WORDS: dict[str | None, str] = {
-    "met": "Met",
-    "on_track": "On track",
-    "behind": "Behind",
-    None: "No data yet",
-}
-
 PERSPECTIVE_COLORS: dict[str, str] = {
     "financial": "#f5c451",
     "customer": "#ff85c0",
@@ -76,11 +74,6 @@ WARNING_BAND = "#ffb020"
 WARNING_TEXT = "#1a1200"
 
 
-def status_text(status: str | None) -> str:
-    """ "✓ Met", "▲ On track", "▼ Behind", "○ No data yet"."""
-    return f"{STATUS_GLYPHS[status]} {STATUS_WORDS[status]}"
-
-
 def qcolor(name: str) -> QColor:
     """An opaque colour from a "#rrggbb" name."""
     color = QColor(name)
@@ -104,6 +97,9 @@ FONT_ROLES: dict[str, tuple[int, bool, bool]] = {
     "button": (40, True, False),
 }
 MIN_TEXT_PX = 34  # nothing on a rotating screen is smaller than this at 1080p
+# Read from 4 m: a capital about 21 mm tall on a 55-inch panel (34 px at 1080p). The
+# scoreboard grows its metric names to this whenever the cards leave room.
+READ_FROM_DOOR_CAP_PX = 34
 
 
 @dataclass(frozen=True)
@@ -120,9 +116,11 @@ class Theme:
         """A 1080p size in pixels at this height (at least 1)."""
         return max(1, round(base * self.unit))
 
-    def font(self, role: str) -> QFont:
+    def font(self, role: str, scale: float = 1.0) -> QFont:
+        """The font of `role`; `scale` grows it (never below the role's size) where a screen
+        has room to spare."""
         size, bold, condensed = FONT_ROLES[role]
-        return make_font(self.px(size), bold=bold, condensed=condensed)
+        return make_font(self.px(size * max(1.0, scale)), bold=bold, condensed=condensed)
 
     # Layout sizes, in 1080p pixels scaled.
     @property

@@ -1,8 +1,9 @@
 """The numeric keypad for one metric on one day, and the read-only list of its changes.
 
-The keypad shows the metric, the day and the value the board uses now (and where it came
-from); the number starts as that value, and the first digit typed replaces it, as on a
-calculator. Checking and saving belong to the controller: the pad only shows the message it
+The keypad shows the metric, the day, and what a manager needs to type the right number: the
+goal in force, the value the board uses so far (and where it came from), the day before's
+and the unit; the number starts as the value so far, and the first digit typed replaces it,
+as on a calculator. Checking and saving belong to the controller: the pad only shows the message it
 is given, and offers "Save anyway" when the message allows an override (the outlier check).
 """
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.board.formatting import (
     CURRENCY_UNITS,
     GLUED_UNITS,
+    PERIOD_WORDS,
     format_date,
     format_time,
     format_value,
@@ -69,6 +71,46 @@ def day_words(day: dt.date, today: dt.date) -> str:
     return format_date(day)
 
 
+def day_phrase(day: dt.date, today: dt.date) -> str:
+    """ "today", "yesterday", "on Sat 21 Nov"."""
+    if day == today:
+        return "today"
+    if day == today - dt.timedelta(days=1):
+        return "yesterday"
+    return f"on {format_date(day)}"
+
+
+def keypad_facts(row: EntryRow, today: dt.date) -> list[str]:
+    """What the keypad says beside the number: the goal, the value so far, the day
+    before's, the unit. "Goal today: 8.5 pts" ("Budget this month: $1,700" for a `down`
+    sum), "So far today: 8.3 pts · Store", "Yesterday: 8.6 pts", "Unit: pts"."""
+    facts = []
+    if row.goal is None or row.goal_period is None:
+        facts.append("No goal set")
+    else:
+        when = PERIOD_WORDS.get(row.goal_period, row.goal_period)
+        word = "Goal"
+        if row.direction == "down":
+            word = "Budget" if row.aggregate == "sum" else "Limit"
+        facts.append(f"{word} {when}: {format_value(row.goal, row.unit, row.decimals)}")
+    day = day_phrase(row.day, today)
+    if row.value is None:
+        facts.append(f"Not entered yet {day}")
+    else:
+        so_far = f"So far {day}: {format_value(row.value, row.unit, row.decimals)}"
+        so_far += f" · {source_word(row)}"
+        if row.source == "hq":
+            so_far += " (HQ's number shows on the board for this day)"
+        facts.append(so_far)
+    before = row.day - dt.timedelta(days=1)
+    before_words = day_phrase(before, today).removeprefix("on ")
+    before_words = before_words[:1].upper() + before_words[1:]  # "Yesterday", "Sun 22 Nov"
+    facts.append(f"{before_words}: {format_value(row.previous, row.unit, row.decimals)}")
+    if row.unit.strip():
+        facts.append(f"Unit: {row.unit.strip()}")
+    return facts
+
+
 class NumberPad(ManagerPage):
     """Digits, decimal point, Backspace, Clear, OK, Cancel; plus "Save anyway" and
     "Show changes".
@@ -92,7 +134,11 @@ class NumberPad(ManagerPage):
         t = theme
         self.title = plain_label("", t.font("rank"), th.TEXT, max_lines=2, parent=self)
         self.day = plain_label("", t.font("label"), th.TEXT_DIM, parent=self)
-        self.current = plain_label("", t.font("label"), th.TEXT_DIM, max_lines=2, parent=self)
+        # Goal, value so far, the day before, unit: one line each (the so-far line may wrap).
+        self.facts = [
+            plain_label("", t.font("label"), th.TEXT_DIM, max_lines=2 if n == 1 else 1, parent=self)
+            for n in range(4)
+        ]
         self.box = Panel(th.SURFACE_HIGH, radius=t.radius, border_color=th.TRACK, parent=self)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         self.display = plain_label("", t.font("hero"), th.TEXT, align=right, parent=self.box)
@@ -138,13 +184,11 @@ class NumberPad(ManagerPage):
         self._untouched = True
         self.title.set_full_text(row.label)
         self.day.set_full_text(day_words(row.day, today))
-        if row.value is None:
-            now = "Not entered yet"
-        else:
-            now = f"Now: {format_value(row.value, row.unit, row.decimals)} · {source_word(row)}"
-            if row.source == "hq":
-                now += " (HQ's number shows on the board for this day)"
-        self.current.set_full_text(now)
+        facts = keypad_facts(row, today)
+        for label, text in zip(self.facts, facts + [""] * len(self.facts), strict=False):
+            label.set_full_text(text)
+            # The goal in full white: it is what the number is typed against.
+            label.set_color(th.TEXT if label is self.facts[0] else th.TEXT_DIM)
         self.message.set_full_text("")
         self.save_anyway.hide()
         self.relayout()
@@ -241,19 +285,22 @@ class NumberPad(ManagerPage):
         fonts = {
             self.title: t.font("rank"),
             self.day: t.font("label"),
-            self.current: t.font("label"),
             self.message: t.font("heading"),
             self.display: t.font("hero"),
         }
+        for label in self.facts:
+            fonts[label] = t.font("label")
         for label, font in fonts.items():
             label.setFont(font)
         pad = t.px(24)
         title_h = self.title.fit_height(left_w)
         day_h = line_height(fonts[self.day])
-        current_h = 2 * line_height(fonts[self.current])
+        facts = [label for label in self.facts if label.full_text()]
+        fact_heights = [label.fit_height(left_w) for label in facts]
+        facts_h = sum(fact_heights)
         box_h = line_height(fonts[self.display]) + 2 * pad
         message_h = 3 * line_height(fonts[self.message])
-        left_h = title_h + day_h + current_h + box_h + message_h + key + 4 * gap
+        left_h = title_h + day_h + facts_h + box_h + message_h + key + 4 * gap
         # The keypad and the column beside it end on the same line (OK beside the buttons).
         block_h = max(grid_h, left_h)
         y0 = max(t.margin, (h - block_h) // 2)
@@ -283,8 +330,12 @@ class NumberPad(ManagerPage):
         y += title_h
         self.day.setGeometry(x, y, left_w, day_h)
         y += day_h + gap
-        self.current.setGeometry(x, y, left_w, current_h)
-        y += current_h + gap
+        for label in self.facts:
+            label.setVisible(label in facts)
+        for label, height in zip(facts, fact_heights, strict=True):
+            label.setGeometry(x, y, left_w, height)
+            y += height
+        y += gap
         self.box.setGeometry(x, y, left_w, box_h)
         self.display.setGeometry(pad, pad, max(1, left_w - 2 * pad), box_h - 2 * pad)
         y += box_h + gap

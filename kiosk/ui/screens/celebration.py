@@ -14,11 +14,19 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import PERIOD_WORDS, format_date, format_percent, format_value
+from kiosk.board.formatting import (
+    PERIOD_WORDS,
+    budget_used,
+    budget_word,
+    format_date,
+    format_percent,
+    format_value,
+    is_budget,
+)
 from kiosk.board.model import MetricEntry, Recognition
 from kiosk.ui import theme as th
+from kiosk.ui.confetti import keep_clear_of_confetti
 from kiosk.ui.fonts import make_font
-from kiosk.ui.screens.scoreboard import budget_used, budget_word, is_budget
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     Chunk,
@@ -149,6 +157,9 @@ class FeaturedGoal(Panel):
         self.goal.setGeometry(pad, y, inner, goal_h)
         y += goal_h
         self.content_height = y + pad
+        # The goal's name and number (and what it beat) are what the burst is for.
+        for label in (self.name, self.number, self.goal):
+            keep_clear_of_confetti(label)
 
     def center_content(self, height: int) -> None:
         """Stretched to `height` (beside a taller card): keep the text block centred."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QWidget
 
 from kiosk.board.formatting import format_date, format_value
@@ -30,6 +30,7 @@ from kiosk.ui.widgets import (
     plain_label,
     rows_per_page,
     text_width,
+    wrap_text,
 )
 
 DAY_CHOICES: tuple[tuple[str, str], ...] = (
@@ -43,6 +44,22 @@ DAY_TITLES: dict[str, str] = {
     "yesterday": "Enter yesterday's numbers",
     "last7": "The last 7 days",
 }
+
+
+def from_hq_text(labels: Sequence[str], shown: int) -> str:
+    """Why metrics are not in the entry list, naming the first `shown` of `labels`:
+    "Sales comes from HQ: it is not typed here.", "Sales, Shrink and 2 more come from HQ:
+    they are not typed here."."""
+    if not labels:
+        return ""
+    named = list(labels[:shown])
+    rest = len(labels) - len(named)
+    if rest:
+        named.append(f"{rest} more" if named else f"{rest} metrics")
+    if len(named) == 1 and not rest:
+        return f"{named[0]} comes from HQ: it is not typed here."
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"{listed} come from HQ: they are not typed here."
 
 
 def source_word(row: EntryRow) -> str:
@@ -203,7 +220,11 @@ class EntryScreen(Screen):
         rows = list(self.rows())
         several_days = len({row.day for row in rows}) > 1
         list_top = touch + t.px(28)
-        per_page = rows_per_page(area.height() - list_top, touch, gap, len(rows), touch + gap)
+        note_font = t.font("label")
+        note_text = self._from_hq_note(area.width(), note_font)
+        note_h = len(wrap_text(note_text, note_font, area.width(), 2)) * line_height(note_font)
+        room = area.height() - list_top - (note_h + gap if note_text else 0)
+        per_page = rows_per_page(room, touch, gap, len(rows), touch + gap)
         chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
         pages = []
         for number, chunk in enumerate(chunks):
@@ -225,10 +246,38 @@ class EntryScreen(Screen):
                     parent=page,
                 )
                 note.setGeometry(0, y, area.width(), line_height(t.font("heading")))
+                y += line_height(t.font("heading")) + gap
+            if note_text:
+                # Why the board's other metrics are not in the list: HQ sends them.
+                hq = plain_label(note_text, note_font, th.TEXT_DIM, max_lines=2, parent=page)
+                hq.setObjectName("from_hq")
+                hq.setGeometry(0, y, area.width(), note_h)
             if len(chunks) > 1:
                 self._add_pager(page, area, touch, number, len(chunks))
             pages.append(page)
         return pages
+
+    def from_hq(self) -> list[str]:
+        """The board's metrics not typed here (catalog `entry = no`), in catalog order."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return []
+        typed = {row.metric for row in snapshot.entries} | {row.metric for row in self.rows()}
+        labels: dict[str, str] = {}
+        for entry in snapshot.scoreboard.metrics:
+            if entry.metric not in typed:
+                labels.setdefault(entry.metric, entry.label)
+        return list(labels.values())
+
+    def _from_hq_note(self, width: int, font: QFont) -> str:
+        """ "Sales and Shrink come from HQ: they are not typed here.", naming as many as fit
+        two lines ("Sales, Average basket and 3 more come from HQ: ...")."""
+        labels = self.from_hq()
+        for shown in range(len(labels), 0, -1):
+            text = from_hq_text(labels, shown)
+            if len(wrap_text(text, font, width)) <= 2:
+                return text
+        return from_hq_text(labels, 0) if labels else ""
 
     def _add_top_row(self, page: QWidget, area: QSize, touch: int) -> None:
         t = self.theme

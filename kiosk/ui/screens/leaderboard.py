@@ -1,8 +1,14 @@
-"""The region's stores ranked by percent of goal, this store highlighted.
+"""The region's stores ranked by pace (a week or a month) or percent of goal (a day), this
+store highlighted.
 
-Ties share a rank; stores without data come last with "no data". When there are more stores
-than rows fit, the top ones show, then a gap row ("⋯ 26 more stores ⋯"), then this store's
-row: everyone can always find their own store, and sees how far down it is.
+On the 6th of a month every store stands near 20% of its month goal, so the board ranks and
+shows where each is on pace to finish ("on pace for 102%"), with the month so far under it
+("19% of goal so far") and a bar that is solid to date and pale on to the projection.
+
+Ties share a rank; stores without data come last with "no data". Rows grow (type too) to
+use the whole screen when the region is small. When there are more stores than rows fit,
+the top ones show, then a gap row ("⋯ 26 more stores ⋯"), then this store's row: everyone
+can always find their own store, and sees how far down it is.
 """
 
 from __future__ import annotations
@@ -10,13 +16,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
 from kiosk.board.formatting import PERIOD_WORDS, format_percent
-from kiosk.board.model import BoardSnapshot, Leaderboard, LeaderRow
+from kiosk.board.model import BoardSnapshot, Leaderboard, LeaderRow, Period
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import Panel, ProgressBar, Screen, line_height, plain_label, text_width
+from kiosk.ui.widgets import (
+    FitLabel,
+    Panel,
+    ProgressBar,
+    Screen,
+    line_height,
+    plain_label,
+    text_width,
+)
 
 ELLIPSIS_ROW = None  # marks the "⋯" gap in a list of rows
 
@@ -39,10 +54,35 @@ def visible_rows(rows: Sequence[LeaderRow], fit: int) -> list[LeaderRow | None]:
     return [*rows[: fit - 2], ELLIPSIS_ROW, rows[own]]
 
 
-class LeaderRowWidget(Panel):
-    """One store's row: rank, name (+ "YOU"), a bar and the percent."""
+def figure_words(row: LeaderRow, period: Period) -> tuple[str, str, str]:
+    """(words before, the figure, words under) of a row: ("on pace for", "102%", "19% of
+    goal so far") for a week or a month; ("", "102%", "of goal") for a day."""
+    figure = row.figure(period)
+    if figure is None:
+        return "", "no data", ""
+    if period == Period.day:
+        return "", format_percent(figure), "of goal"
+    so_far = f"{format_percent(row.percent)} of goal so far" if row.percent is not None else ""
+    return "on pace for", format_percent(figure), so_far
 
-    def __init__(self, row: LeaderRow, theme: Theme, width: int, height: int) -> None:
+
+class LeaderRowWidget(Panel):
+    """One store's row: rank, name (+ "YOU"), a bar and its figure: for a week or a month
+    "on pace for 102%" over "19% of goal so far", for a day "102%" over "of goal".
+
+    `scale` grows the type with the row when few stores leave room (never below 1).
+    """
+
+    def __init__(
+        self,
+        row: LeaderRow,
+        theme: Theme,
+        width: int,
+        height: int,
+        period: Period = Period.month,
+        scale: float = 1.0,
+        block_w: int | None = None,
+    ) -> None:
         own = row.is_self
         super().__init__(
             th.SELF_ROW if own else th.SURFACE,
@@ -52,18 +92,24 @@ class LeaderRowWidget(Panel):
         )
         self.row = row
         t = theme
+        k = max(1.0, scale)
         pad = t.padding
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        rank_w, percent_w = t.px(110), t.px(230)
+        rank_font, name_font = t.font("rank", k), t.font("heading", k)
+        value_font, meta_font = t.font("value", k), t.font("meta", k)
+        chip_font = t.font("meta_bold", k)
+        before, figure_text, under = figure_words(row, period)
+        figure = row.figure(period)
+        block_w = max(block_w or 0, self.block_width(row, theme, period, scale))
+        rank_w = max(t.px(110), text_width("88", rank_font))
         bar_w = max(t.px(120), width * 3 // 10)
         x = pad
         rank_text = str(row.rank) if row.rank is not None else "–"
-        self.rank = plain_label(rank_text, t.font("rank"), th.TEXT, align=right, parent=self)
+        self.rank = plain_label(rank_text, rank_font, th.TEXT, align=right, parent=self)
         self.rank.setGeometry(x, 0, rank_w, height)
         x += rank_w + t.px(28)
-        name_font, chip_font = t.font("heading"), t.font("meta_bold")
-        chip_w = t.px(110) if own else 0
-        name_room = width - x - bar_w - percent_w - 3 * t.px(24) - pad
+        chip_w = text_width("YOU", chip_font) + t.px(36) if own else 0
+        name_room = width - x - bar_w - block_w - 3 * t.px(24) - pad
         if own:
             name_room -= chip_w + t.px(16)
         self.name = plain_label(row.name, name_font, th.TEXT, parent=self)
@@ -77,21 +123,52 @@ class LeaderRowWidget(Panel):
                 "YOU", chip_font, th.BACKGROUND, align=Qt.AlignmentFlag.AlignCenter, parent=chip
             )
             you.setGeometry(0, 0, chip_w, chip_h)
-        x = width - pad - percent_w
-        if row.percent is None:
+        x = width - pad - block_w
+        self.secondary: FitLabel | None = None
+        self.before: FitLabel | None = None
+        if figure is None:
             self.percent = plain_label(
-                "no data", t.font("meta"), th.TEXT_DIM, align=right, parent=self
+                figure_text, meta_font, th.TEXT_DIM, align=right, parent=self
             )
-        else:
-            self.percent = plain_label(
-                format_percent(row.percent), t.font("value"), th.TEXT, align=right, parent=self
+            self.percent.setGeometry(x, 0, block_w, height)
+            return
+        block_h = line_height(value_font) + (line_height(meta_font) if under else 0)
+        top = max(0, (height - block_h) // 2)
+        self.percent = plain_label(figure_text, value_font, th.TEXT, align=right, parent=self)
+        figure_w = text_width(figure_text, value_font)
+        self.percent.setGeometry(x + block_w - figure_w, top, figure_w, line_height(value_font))
+        if before:
+            before_w = text_width(before, meta_font)
+            self.before = plain_label(before, meta_font, th.TEXT_DIM, align=right, parent=self)
+            # On the figure's baseline.
+            baseline = top + QFontMetricsF(value_font).ascent()
+            before_top = round(baseline - QFontMetricsF(meta_font).ascent())
+            left = x + block_w - figure_w - t.px(12 * k) - before_w
+            self.before.setGeometry(left, before_top, before_w, line_height(meta_font))
+        if under:
+            self.secondary = plain_label(under, meta_font, th.TEXT_DIM, align=right, parent=self)
+            self.secondary.setGeometry(
+                x, top + line_height(value_font), block_w, line_height(meta_font)
             )
-            # Green only past the goal; below it a neutral tone, not a status colour.
-            color = th.STATUS_COLORS["met"] if row.percent >= 100 else th.NEUTRAL_BAR
-            bar_h = t.px(20)
-            bar = ProgressBar(row.percent, color, th.TRACK, parent=self)
-            bar.setGeometry(x - t.px(24) - bar_w, (height - bar_h) // 2, bar_w, bar_h)
-        self.percent.setGeometry(x, 0, percent_w, height)
+        # Green only at or past the goal; below it a neutral tone, not a status colour.
+        color = th.STATUS_COLORS["met"] if figure >= 100 else th.NEUTRAL_BAR
+        bar_h = t.px(20 * k)
+        projected = None if period == Period.day else figure
+        shown = row.percent if projected is not None else figure
+        self.bar = ProgressBar(shown, color, th.TRACK, parent=self, projected=projected)
+        self.bar.setGeometry(x - t.px(24) - bar_w, (height - bar_h) // 2, bar_w, bar_h)
+
+    @staticmethod
+    def block_width(row: LeaderRow, theme: Theme, period: Period, scale: float = 1.0) -> int:
+        """The width of a row's figure block: "on pace for" + "102%" on one line, "19% of
+        goal so far" under it. The screen gives every row the widest, so they line up."""
+        k = max(1.0, scale)
+        value_font, meta_font = theme.font("value", k), theme.font("meta", k)
+        before, figure_text, under = figure_words(row, period)
+        top = text_width(figure_text, value_font if row.figure(period) is not None else meta_font)
+        if before:
+            top += theme.px(12 * k) + text_width(before, meta_font)
+        return max(top, text_width(under, meta_font), theme.px(230))
 
 
 class GapRow(QWidget):
@@ -146,25 +223,32 @@ class LeaderboardScreen(Screen):
         meta = t.font("meta")
         top = line_height(meta) + t.px(10)
         what = f"{board.label} {PERIOD_WORDS.get(board.period, board.period)}"
-        region = f"{what} · stores in region {board.region}" if board.region else what
-        plain_label(region, meta, th.TEXT_DIM, parent=page).setGeometry(
-            t.padding + t.px(138), 0, area.width() // 2, line_height(meta)
+        ranked = (
+            f"ranked by pace to the {board.period}'s end"
+            if board.ranks_by_pace
+            else "ranked by percent of goal"
         )
-        plain_label(
-            "of goal",
-            meta,
-            th.TEXT_DIM,
-            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            parent=page,
-        ).setGeometry(area.width() - t.padding - t.px(230), 0, t.px(230), line_height(meta))
+        caption = f"{what} · stores in region {board.region}" if board.region else what
+        plain_label(f"{caption} · {ranked}", meta, th.TEXT_DIM, parent=page).setGeometry(
+            t.padding, 0, area.width() - 2 * t.padding, line_height(meta)
+        )
         gap = t.px(10)
-        # Rows grow up to 112 px (at 1080p) when few stores leave room, down to 92 px.
+        # Rows grow, and their type with them, to fill the screen when the region is small
+        # (five stores used to leave its lower 40% empty), from the height of the figure
+        # and the line under it up to 190 px (at 1080p).
         room = area.height() - top + gap
-        row_h = max(t.px(92), min(t.px(112), room // max(1, len(board.rows)) - gap))
+        least = line_height(t.font("value")) + line_height(meta) + t.px(8)
+        row_h = max(least, min(t.px(190), room // max(1, len(board.rows)) - gap))
+        scale = min(1.6, row_h / least)
         fit = max(1, room // (row_h + gap))
         y = top
         shown = visible_rows(board.rows, fit)
         own = next((i for i, r in enumerate(ordered_rows(board.rows)) if r.is_self), 0)
+        block_w = max(
+            LeaderRowWidget.block_width(row, t, board.period, scale)
+            for row in shown
+            if row is not None
+        )
         for index, row in enumerate(shown):
             if row is None:
                 # The stores between the top ones and this one; those below it are not
@@ -174,7 +258,7 @@ class LeaderboardScreen(Screen):
                 self.gap_row.setGeometry(0, y, area.width(), row_h)
                 self.gap_row.show()
             else:
-                widget = LeaderRowWidget(row, t, area.width(), row_h)
+                widget = LeaderRowWidget(row, t, area.width(), row_h, board.period, scale, block_w)
                 widget.setParent(page)
                 widget.setGeometry(0, y, area.width(), row_h)
                 widget.show()  # setParent() hides a widget

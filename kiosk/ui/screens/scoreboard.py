@@ -1,341 +1,397 @@
 """The scoreboard: today's numbers against their goals, by balanced-scorecard perspective.
 
-One column group per perspective present (in PERSPECTIVES order), one card per metric: its
-name, today's actual big, a progress bar, "Goal $12,000" with the status word and glyph, the
-last 14 days as small bars under the day goal, and a line per week / month target. Cards that
-do not fit go to the next page.
+One card per metric (`metric_card.py`), under its perspective's heading and colour. The
+perspectives flow down columns in order, sharing a column when they are short and going on
+in the next one (headed again) when they are long, so a store with three customer metrics
+and one of each other perspective does not page while half the screen is empty.
 
-A `down` metric is a budget (shrink) or a limit (a mean wait time): "506%" of goal and an
-overflowing bar confused staff, so its card shows the share of the budget used instead (a
-bar that fills towards the budget and turns red past it) and "$30 under" / "over by $40".
-The JSON model keeps PRODUCT.md's percent; only the screen says it differently.
+The type grows into the room the cards leave: the board tries each column count and steps up
+a ladder of sizes (metric names first, to the size read from the door, then everything),
+and keeps the largest that shows every card on one page, preferring, in order: the names
+read from the door, nothing shortened ("$1.2M" for "$1,234,567"), the 14-day trends kept.
+Only when the cards do not fit one page at the theme's own sizes (the legible minimum) does
+it page. All this planning uses font metrics, not widgets, and runs only when the board's
+data, size or theme change; the cards are built once, from the plans chosen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import PERIOD_TITLES, format_pace, format_percent, format_value
-from kiosk.board.model import PERSPECTIVE_LABELS, PERSPECTIVES, BoardSnapshot, MetricEntry, Trend
+from kiosk.board.model import PERSPECTIVE_LABELS, BoardSnapshot
+from kiosk.board.to_win import to_win_text
 from kiosk.ui import theme as th
-from kiosk.ui.sparkline import TrendChart
-from kiosk.ui.theme import Theme
+from kiosk.ui.screens.metric_card import (
+    CardPlan,
+    CardStyle,
+    MetricCard,
+    MetricGroup,
+    group_metrics,
+    plan_card,
+)
+from kiosk.ui.theme import READ_FROM_DOOR_CAP_PX, Theme
 from kiosk.ui.widgets import (
-    Chunk,
-    Lane,
     Panel,
-    ProgressBar,
     Screen,
-    allocate_columns,
+    SectionFlow,
+    Slot,
     column_width,
-    columns_for,
-    flow_height,
     line_height,
-    pack_columns,
-    place_chunks,
     plain_label,
     text_width,
 )
 
-_PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
-_GOAL_WORDS = {"day": "Goal", "week": "Week goal", "month": "Month goal"}
-_BUDGET_PREFIX = {"day": "", "week": "Week ", "month": "Month "}
-TREND_CAPTION = "14 days"
+__all__ = [
+    "MetricCard",
+    "MetricGroup",
+    "ScoreboardScreen",
+    "group_metrics",
+    "perspective_label",
+    "size_ladder",
+]
 
-
-@dataclass(frozen=True)
-class MetricGroup:
-    """One metric's entries (day, then week, then month) as one card shows them."""
-
-    metric: str
-    label: str
-    perspective: str
-    entries: tuple[MetricEntry, ...]
-
-    @property
-    def primary(self) -> MetricEntry:
-        """The big number: today's when there is a day entry, else the shortest period's."""
-        return self.entries[0]
-
-    @property
-    def others(self) -> tuple[MetricEntry, ...]:
-        return self.entries[1:]
-
-
-def group_metrics(entries: Sequence[MetricEntry]) -> list[tuple[str, list[MetricGroup]]]:
-    """Entries grouped by metric (catalog order kept), metrics grouped by perspective.
-
-    Perspectives come in PERSPECTIVES order; one the catalog invented is shown after them
-    rather than dropped.
-    """
-    by_metric: dict[str, list[MetricEntry]] = {}
-    for entry in entries:
-        by_metric.setdefault(entry.metric, []).append(entry)
-    groups: dict[str, list[MetricGroup]] = {}
-    for metric, rows in by_metric.items():
-        rows.sort(key=lambda e: _PERIOD_ORDER.get(e.period, 3))
-        first = rows[0]
-        group = MetricGroup(metric, first.label, first.perspective, tuple(rows))
-        groups.setdefault(first.perspective, []).append(group)
-    order = [p for p in PERSPECTIVES if p in groups] + [p for p in groups if p not in PERSPECTIVES]
-    return [(p, groups[p]) for p in order]
+MIN_COLUMN = 400  # 1080p pixels: narrower, a card's lines wrap more than they gain
+MAX_COLUMNS = 6
+# The ladder: metric names (and status words) grow first, to where a capital is 34 px tall
+# at 1080p; then names and numbers grow together. 2.4x is a single metric filling a screen.
+_WORDS_FIRST = (1.0, 1.05, 1.1, 1.15, 1.2)
+_THEN_ALL = tuple(round(1.0 + 0.05 * n, 2) for n in range(1, 29))  # 1.05 .. 2.4
+_HEADING_RULE = 6
 
 
 def perspective_label(perspective: str) -> str:
     return PERSPECTIVE_LABELS.get(perspective, perspective.replace("_", " ").capitalize())
 
 
-def entry_color(entry: MetricEntry) -> str:
-    return th.STATUS_COLORS[entry.status] if entry.status else th.STATUS_COLORS[None]
+def size_ladder(theme: Theme, *, compact: bool = False) -> list[CardStyle]:
+    """The card sizes to try, smallest (the theme's own) first."""
+    top = _WORDS_FIRST[-1]
+    return [CardStyle(theme, words=w, compact=compact) for w in _WORDS_FIRST] + [
+        CardStyle(theme, words=top * s, numbers=s, compact=compact) for s in _THEN_ALL
+    ]
 
 
-# --- budgets (direction down) -------------------------------------------------------------
+def reads_from_door(style: CardStyle) -> bool:
+    """Metric names at least READ_FROM_DOOR_CAP_PX tall (capitals, at 1080p; scaled)."""
+    return style.cap_height("label") >= READ_FROM_DOOR_CAP_PX * style.theme.unit - 0.5
 
 
-def is_budget(entry: MetricEntry) -> bool:
-    """A `down` metric: less is better, the target is a budget or a limit not to pass."""
-    return entry.direction == "down"
+@dataclass(frozen=True)
+class Choice:
+    """A way to lay the board out: column count, size step, which cards keep their trend,
+    and whether week and month lines may take compact numbers to stay on one line."""
+
+    columns: int
+    step: int
+    trends: frozenset[str]
+    compact: bool = False
+
+    def at(self, step: int) -> Choice:
+        return Choice(self.columns, step, self.trends, self.compact)
+
+    def with_trends(self, trends: frozenset[str]) -> Choice:
+        return Choice(self.columns, self.step, trends, self.compact)
 
 
-def budget_word(entry: MetricEntry) -> str:
-    """ "budget" for a sum that is spent (shrink), "limit" for a mean or a latest value."""
-    return "budget" if entry.aggregate == "sum" else "limit"
+@dataclass
+class _Evaluation:
+    heights: tuple[tuple[int, ...], ...]  # per section, per card
+    pages: int
+    shortened: int
+    flow: SectionFlow
 
 
-def budget_used(entry: MetricEntry) -> float | None:
-    """How much of the budget the actual uses, in percent (over 100: over budget)."""
-    if entry.actual is None or entry.target is None:
-        return None
-    if entry.target <= 0:
-        return 0.0 if entry.actual <= 0 else None
-    return entry.actual / entry.target * 100
+class BoardPlanner:
+    """Finds the board's layout for a content area (see the module text).
 
-
-def budget_over(entry: MetricEntry) -> bool:
-    return entry.actual is not None and entry.target is not None and entry.actual > entry.target
-
-
-def budget_margin(entry: MetricEntry) -> str:
-    """ "$30 under" or "over by $40": how far the actual is from the budget."""
-    if entry.actual is None or entry.target is None:
-        return ""
-    difference = entry.target - entry.actual
-    amount = format_value(abs(difference), entry.unit, entry.decimals)
-    return f"over by {amount}" if difference < 0 else f"{amount} under"
-
-
-def budget_color(entry: MetricEntry) -> str:
-    """Red when over the budget, else the status colour (met, or on track for a week)."""
-    if budget_over(entry):
-        return th.STATUS_COLORS["behind"]
-    return entry_color(entry)
-
-
-def used_pace_text(entry: MetricEntry) -> str:
-    """ "on pace to use 92%": the week's or month's projection as a share of its budget."""
-    if entry.pace is None or entry.pace <= 0:
-        return ""
-    return f"on pace to use {format_percent(10_000 / entry.pace)}"
-
-
-class MetricCard(Panel):
-    """One metric's card, laid out for a fixed width. `content_height` is its exact height."""
+    Plain arithmetic on font metrics. Each card is planned once per (column width, size
+    step), with its trend; the same card without its trend is that height less the trend
+    row, so choosing which trends to keep costs no planning.
+    """
 
     def __init__(
         self,
-        group: MetricGroup,
+        sections: Sequence[tuple[str, Sequence[MetricGroup]]],
         theme: Theme,
-        width: int,
-        max_height: int | None = None,
-        trend: Trend | None = None,
+        area: QSize,
+        snapshot: BoardSnapshot,
     ) -> None:
-        primary = group.primary
-        has_goal = primary.target is not None
-        budget = has_goal and is_budget(primary)
-        band = (budget_color(primary) if budget else entry_color(primary)) if has_goal else th.TRACK
-        super().__init__(
-            th.SURFACE,
-            radius=theme.radius,
-            band_color=band,
-            band_width=theme.band,
+        self.sections = [(p, list(groups)) for p, groups in sections]
+        self.theme = theme
+        self.area = area
+        self.snapshot = snapshot
+        self.ladders = {False: size_ladder(theme), True: size_ladder(theme, compact=True)}
+        self.steps = len(self.ladders[False])
+        self.door = next((i for i, s in enumerate(self.ladders[False]) if reads_from_door(s)), 0)
+        self._plans: dict[tuple[str, int, int, bool], CardPlan] = {}
+        self._evaluations: dict[Choice, _Evaluation] = {}
+        self._fits: dict[Choice, bool] = {}
+        self._heading_fonts: dict[tuple[int, int], QFont] = {}
+        groups = [g for _, gs in self.sections for g in gs]
+        self.with_trend = frozenset(
+            g.metric for g in groups if snapshot.trend(g.metric) is not None
         )
-        self.group = group
-        self.chart: TrendChart | None = None
-        t = theme
-        pad = t.padding
-        x = t.band + pad
-        inner = max(1, width - x - pad)
-        limit = max_height if max_height is not None else 10**6
-        gap = t.px(14)
-        divider_gap = t.px(10)
-        y = pad
+        self.cards = len(groups)
+        fit = (area.width() + theme.gap) // max(1, theme.px(MIN_COLUMN) + theme.gap)
+        self.max_columns = max(1, min(MAX_COLUMNS, self.cards, fit))
 
-        label_font = t.font("label")
-        label = plain_label(group.label, label_font, th.TEXT, max_lines=2, parent=self)
-        label_h = len(label.lines_for(inner)) * line_height(label_font)
-        label.setGeometry(x, y, inner, label_h)
-        y += label_h
+    # --- sizes of one step ------------------------------------------------------------------
 
-        hero_font = t.font("hero")
-        hero_text = format_value(
-            primary.actual,
-            primary.unit,
-            primary.decimals,
-            fits=lambda s: text_width(s, hero_font) <= inner,
+    def style(self, choice: Choice) -> CardStyle:
+        return self.ladders[choice.compact][choice.step]
+
+    def gap(self, step: int) -> int:
+        return self.ladders[False][step].px(20)
+
+    def heading_font(self, columns: int, step: int) -> QFont:
+        """The perspective headings' font: as grown as the step's words, but never wider
+        than a column ("Learning & growth" must not end in "…"), nor below the theme's."""
+        key = (columns, step)
+        found = self._heading_fonts.get(key)
+        if found is None:
+            words = self.ladders[False][step].words
+            font = self.theme.font("heading", words)
+            widest = max(text_width(perspective_label(p), font) for p, _ in self.sections)
+            room = self.column_width(columns, step)
+            if widest > room:
+                font = self.theme.font("heading", words * room / widest)
+            found = self._heading_fonts[key] = font
+        return found
+
+    def heading_height(self, columns: int, step: int) -> int:
+        """A perspective heading: its words, the coloured rule under them, and a gap."""
+        font = self.heading_font(columns, step)
+        return line_height(font) + self.theme.px(_HEADING_RULE) + self.ladders[False][step].px(10)
+
+    def column_width(self, columns: int, step: int) -> int:
+        return column_width(self.area.width(), columns, self.gap(step))
+
+    # --- evaluating a choice ----------------------------------------------------------------
+
+    def plan(self, group: MetricGroup, choice: Choice, trend: bool = True) -> CardPlan:
+        """`group`'s card as `choice` lays it out, with its trend unless `trend` is False."""
+        width = self.column_width(choice.columns, choice.step)
+        key = (group.metric, width, choice.step, choice.compact)
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = self._new_plan(group, choice, width, True)
+        if not trend and found.trend_height:
+            return self._new_plan(group, choice, width, False)
+        return found
+
+    def _new_plan(self, group: MetricGroup, choice: Choice, width: int, trend: bool) -> CardPlan:
+        return plan_card(
+            group,
+            self.style(choice),
+            width,
+            trend=self.snapshot.trend(group.metric) if trend else None,
+            win=self.snapshot.win(group.metric),
+            # Alone in a column under the largest heading it could have.
+            max_height=self.area.height() - self.heading_height(1, choice.step),
         )
-        self.hero = plain_label(hero_text, hero_font, th.TEXT, parent=self)
-        self.hero.setAccessibleName(f"{group.label} value")
-        hero_h = line_height(hero_font)
-        self.hero.setGeometry(x, y, inner, hero_h)
-        # Figures barely use the font's descent (only a comma dips below the baseline), so the
-        # next row may start inside it: that buys a second card per column on most boards.
-        metrics = self.hero.fontMetrics()
-        y += metrics.ascent() + round(metrics.descent() * 0.4)
 
-        if has_goal:
-            y += self._bar_row(primary, t, x, y, inner)
-            y += t.px(4)
-        meta, meta_bold = t.font("meta"), t.font("meta_bold")
-        if budget:
-            chunks = self._budget_chunks(primary, meta, label_font)
-        elif has_goal:
-            goal = format_value(primary.target, primary.unit, primary.decimals)
-            chunks = [
-                Chunk(f"{_GOAL_WORDS.get(primary.period, 'Goal')} {goal}", meta, th.TEXT_DIM),
-                Chunk(th.status_text(primary.status), label_font, entry_color(primary)),
-            ]
-        else:
-            chunks = [Chunk("no goal", meta, th.TEXT_DIM)]
-        used = place_chunks(self, chunks, x, y, inner, gap)
-        y += used
-
-        self.trend_height = 0  # what the trend row adds (the screen may drop it to fit)
-        if trend is not None and trend.days and primary.period == "day":
-            caption_h = line_height(meta)
-            row_h = max(caption_h, t.px(46))
-            if y + t.px(10) + row_h + pad <= limit:
-                y += t.px(10)
-                caption_w = text_width(TREND_CAPTION, meta)
-                # The caption sits at the bars' foot: "14 days" reads as the chart's axis.
-                caption = plain_label(TREND_CAPTION, meta, th.TEXT_DIM, parent=self)
-                caption.setGeometry(x, y + row_h - caption_h, caption_w, caption_h)
-                self.chart = TrendChart(trend, parent=self)
-                chart_x = x + caption_w + t.px(14)
-                self.chart.setGeometry(chart_x, y, max(1, x + inner - chart_x), row_h)
-                y += row_h
-                self.trend_height = t.px(10) + row_h
-
-        for entry in group.others:
-            chunks = self._period_chunks(entry, meta, meta_bold, inner, gap)
-            needed = 2 * divider_gap + t.px(2) + flow_height(chunks, inner, gap)
-            if y + needed + pad > limit:
-                break  # keeps the card inside its column; today's number always shows
-            y += divider_gap
-            Panel(th.DIVIDER, parent=self).setGeometry(x, y, inner, t.px(2))
-            y += t.px(2) + divider_gap
-            used = place_chunks(self, chunks, x, y, inner, gap)
-            y += used
-        self.content_height = y + pad
-
-    def _bar_row(self, entry: MetricEntry, t: Theme, x: int, y: int, inner: int) -> int:
-        font = t.font("label")
-        row_h = line_height(font)
-        if is_budget(entry):
-            # The share of the budget used: fills towards the budget, red once past it.
-            # "20% used", so nobody reads it as 20% of a goal.
-            share = budget_used(entry)
-            percent_text = format_percent(share)
-            color, accessible = budget_color(entry), f"{percent_text} of {budget_word(entry)}"
-            if share is not None and text_width(f"{percent_text} used", font) <= inner // 2:
-                percent_text = f"{percent_text} used"
-        else:
-            share = entry.percent
-            percent_text = format_percent(entry.percent)
-            color, accessible = entry_color(entry), f"{percent_text} of goal"
-        percent_w = max(text_width(percent_text, font), text_width("100%", font))
-        bar_h = t.px(20)
-        bar = ProgressBar(share, color, th.TRACK, parent=self)
-        bar.setGeometry(x, y + (row_h - bar_h) // 2, max(1, inner - percent_w - t.px(16)), bar_h)
-        bar.setAccessibleName(accessible)
-        percent = plain_label(
-            percent_text,
-            font,
-            th.TEXT,
-            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            parent=self,
+    def evaluate(self, choice: Choice) -> _Evaluation:
+        found = self._evaluations.get(choice)
+        if found is not None:
+            return found
+        heights = []
+        shortened = 0
+        for _, groups in self.sections:
+            section = []
+            for group in groups:
+                plan = self.plan(group, choice)
+                kept = group.metric in choice.trends
+                section.append(plan.height - (0 if kept else plan.trend_height))
+                shortened += plan.shortened
+            heights.append(tuple(section))
+        flow = SectionFlow(
+            tuple(heights),
+            self.heading_height(choice.columns, choice.step),
+            self.gap(choice.step),
         )
-        percent.setGeometry(x + inner - percent_w, y, percent_w, row_h)
-        return row_h
+        needed = flow.columns_needed(self.area.height())
+        pages = -(-needed // choice.columns)
+        found = self._evaluations[choice] = _Evaluation(tuple(heights), pages, shortened, flow)
+        return found
 
-    @staticmethod
-    def _budget_chunks(entry: MetricEntry, meta: QFont, label_font: QFont) -> list[Chunk]:
-        """ "Budget $150" then "✓ $30 under" (green) or "▼ over by $40" (red)."""
-        word = budget_word(entry)
-        goal = format_value(entry.target, entry.unit, entry.decimals)
-        prefix = _BUDGET_PREFIX.get(entry.period, "")
-        title = f"{prefix}{word}" if prefix else word.capitalize()
-        glyph = th.STATUS_GLYPHS["behind"] if budget_over(entry) else th.STATUS_GLYPHS[entry.status]
-        margin = th.status_text(None) if entry.actual is None else f"{glyph} {budget_margin(entry)}"
+    def fits_one_page(self, choice: Choice) -> bool:
+        """Whether every card fits one page as `choice` lays them out. Plans cards in order
+        only until they overflow, so a size that is far too big costs a few cards."""
+        found = self._evaluations.get(choice)
+        if found is not None:
+            return found.pages == 1
+        known = self._fits.get(choice)
+        if known is not None:
+            return known
+        heading = self.heading_height(choice.columns, choice.step)
+        heights: list[tuple[int, ...]] = []
+        fits = True
+        for _, groups in self.sections:
+            section: list[int] = []
+            heights.append(())
+            for group in groups:
+                plan = self.plan(group, choice)
+                section.append(
+                    plan.height - (0 if group.metric in choice.trends else plan.trend_height)
+                )
+                heights[-1] = tuple(section)
+                flow = SectionFlow(tuple(heights), heading, self.gap(choice.step))
+                if flow.columns_needed(self.area.height()) > choice.columns:
+                    fits = False
+                    break
+            if not fits:
+                break
+        self._fits[choice] = fits
+        return fits
+
+    def plans(self, choice: Choice) -> list[list[CardPlan]]:
+        """The cards' plans for `choice`, per section, as they are built."""
         return [
-            Chunk(f"{title} {goal}", meta, th.TEXT_DIM),
-            Chunk(margin, label_font, budget_color(entry)),
+            [self.plan(g, choice, g.metric in choice.trends) for g in groups]
+            for _, groups in self.sections
         ]
 
-    @staticmethod
-    def _period_chunks(
-        entry: MetricEntry, meta: QFont, meta_bold: QFont, width: int, gap: int
-    ) -> list[Chunk]:
-        """ "Week $54,210 / $60,000", then "▲ On track" and "on pace for 104%"."""
-        title = PERIOD_TITLES.get(entry.period, entry.period.capitalize())
-        actual = format_value(entry.actual, entry.unit, entry.decimals)
-        if entry.target is None:
-            return [Chunk(f"{title} {actual}", meta, th.TEXT), Chunk("no goal", meta, th.TEXT_DIM)]
-        target = format_value(entry.target, entry.unit, entry.decimals)
-        budget = is_budget(entry)
-        joiner = "of" if budget else "/"  # "Month $2,950 of $4,000": a budget being used
-        value = f"{title} {actual} {joiner} {target}"
-        if text_width(value, meta) > width:
-            # "Month $228.4K / $300K" rather than an ellipsis where the goal should be.
-            never = lambda text: False  # noqa: E731 - forces the compact form
-            actual = format_value(entry.actual, entry.unit, entry.decimals, fits=never)
-            target = format_value(entry.target, entry.unit, entry.decimals, fits=never)
-            value = f"{title} {actual} {joiner} {target}"
-        if budget and budget_over(entry):
-            status_text = f"{th.STATUS_GLYPHS['behind']} {budget_margin(entry)}"
-        else:
-            status_text = th.status_text(entry.status)
-        color = budget_color(entry) if budget else entry_color(entry)
-        status = Chunk(status_text, meta_bold, color)
-        chunks = [Chunk(value, meta, th.TEXT), status]
-        if entry.status != "met" and entry.pace is not None:
-            # Once met, the pace adds nothing; before that it is the point of the line. In a
-            # narrow card the short form keeps status and pace on one line.
-            if budget:
-                pace = used_pace_text(entry)
-                # "▲ On track to use 97%": the short form still says what the 97% is.
-                short = f"to use {format_percent(10_000 / entry.pace)}" if entry.pace > 0 else ""
+    def _largest(
+        self, choice: Choice, ok: Callable[[Choice], bool], top: int | None = None
+    ) -> Choice:
+        """`choice` at the largest step (up to `top`) at which the layout is `ok` (it is at
+        `choice`'s), by bisection: a bigger size never fits where a smaller one did not."""
+        low, high = choice.step, self.steps - 1 if top is None else top
+        while low < high:
+            middle = (low + high + 1) // 2
+            if ok(choice.at(middle)):
+                low = middle
             else:
-                pace = format_pace(entry.pace)
-                short = f"pace {format_percent(entry.pace)}"
-            if text_width(status.text, meta_bold) + gap + text_width(pace, meta) > width:
-                pace = short
-            if pace:
-                chunks.append(Chunk(pace, meta, th.TEXT_DIM))
-        return chunks
+                high = middle - 1
+        return choice.at(low)
+
+    # --- choosing ---------------------------------------------------------------------------
+
+    def choose(self) -> Choice:
+        """The best layout: one page if the legible minimum allows, else the fewest pages.
+
+        Week and month lines get compact numbers only when that is what lets the metric
+        names be read from the door."""
+        candidates = self._one_page_candidates(compact=False)
+        if not any(c.step >= self.door for c in candidates):
+            candidates += self._one_page_candidates(compact=True)
+        if candidates:
+            best = max(candidates, key=self._rank)
+            return self._trends_back(best) if best.trends != self.with_trend else best
+        return self._best_paged()
+
+    def _rank(self, choice: Choice) -> tuple[object, ...]:
+        evaluation = self.evaluate(choice)
+        return (
+            -evaluation.pages,
+            choice.step >= self.door,
+            -evaluation.shortened,
+            len(choice.trends),
+            choice.step,
+            -self._splits(choice),
+        )
+
+    def _splits(self, choice: Choice) -> int:
+        """Columns that start mid-perspective on the first page (its heading repeated)."""
+        evaluation = self.evaluate(choice)
+        page = evaluation.flow.pack(choice.columns, self.area.height())[0]
+        return sum(1 for column in page if len(column) > 1 and column[1].card not in (None, 0))
+
+    def _one_page_candidates(self, *, compact: bool) -> list[Choice]:
+        """Per column count, with and without trends: the largest size on one page, and the
+        largest that shortens no more than the smallest does."""
+        candidates: list[Choice] = []
+        for columns in range(1, self.max_columns + 1):
+            for trends in (self.with_trend, frozenset()):
+                smallest = Choice(columns, 0, trends, compact)
+                if not self.fits_one_page(smallest):
+                    continue
+                base = self.evaluate(smallest).shortened
+
+                def clean(choice: Choice, base: int = base) -> bool:
+                    return self.fits_one_page(choice) and self.evaluate(choice).shortened <= base
+
+                largest = self._largest(smallest, self.fits_one_page)
+                if self.evaluate(largest).shortened <= base:
+                    candidates.append(largest)  # clean too: one bisection is enough
+                    cleanest = largest
+                else:
+                    cleanest = self._largest(smallest, clean)
+                    candidates += [largest, cleanest]
+                if cleanest.step >= self.door:
+                    # Dropping trends could only win a bigger size, which ranks below them.
+                    break
+        return candidates
+
+    def _trends_back(self, choice: Choice) -> Choice:
+        """Give trends back, card by card in board order, while the layout ranks as well as
+        without them: a chart is a nice-to-have, a name read from the door is not."""
+        rank = self._rank(choice)[:3]
+        kept = set(choice.trends)
+        for _, groups in self.sections:
+            for group in groups:
+                if group.metric not in self.with_trend or group.metric in kept:
+                    continue
+                trial = choice.with_trends(frozenset(kept | {group.metric}))
+                if self._rank(trial)[:3] >= rank:
+                    kept.add(group.metric)
+        return choice.with_trends(frozenset(kept))
+
+    def _first_page(self, choice: Choice) -> int:
+        """How many cards the first page shows: a card on a later page is one fewer people
+        see, so a paged board puts as many as it can first."""
+        page = self.evaluate(choice).flow.pack(choice.columns, self.area.height())[0]
+        return sum(1 for column in page for slot in column if slot.card is not None)
+
+    def _best_paged(self) -> Choice:
+        """The cards do not fit one page at the legible minimum: the fewest pages (trends
+        dropped only if they cost one), the most cards on the first, then the largest type
+        that keeps both."""
+        smallest = [
+            Choice(columns, 0, trends)
+            for columns in range(1, self.max_columns + 1)
+            for trends in (self.with_trend, frozenset())
+        ]
+
+        def paged_rank(choice: Choice) -> tuple[object, ...]:
+            evaluation = self.evaluate(choice)
+            return (-evaluation.pages, self._first_page(choice), *self._rank(choice)[1:])
+
+        best = max(smallest, key=paged_rank)
+        if best.trends != self.with_trend:
+            best = self._trends_back(best)
+        target = self.evaluate(best)
+        first = self._first_page(best)
+
+        def same(choice: Choice) -> bool:
+            evaluation = self.evaluate(choice)
+            return (
+                evaluation.pages <= target.pages
+                and evaluation.shortened <= target.shortened
+                and self._first_page(choice) >= first
+            )
+
+        # Grown at most until the names read from the door: a paged board is a full one.
+        return self._largest(best, same, top=max(best.step, self.door))
 
 
 class ScoreboardScreen(Screen):
     """Today's score vs goal for every metric, grouped by perspective; pages when needed."""
 
     name = "scoreboard"
+    choice: Choice | None = None  # the layout last chosen (tests and screenshots read it)
+    style: CardStyle | None = None
 
     def content_key(self, snapshot: BoardSnapshot) -> object:
-        return (snapshot.scoreboard, snapshot.trends)
+        # How to win is part of the cards; its per-hour figure changes as the hours pass,
+        # so the text (not the exact hours) decides whether the board is rebuilt.
+        wins = tuple((w.metric, to_win_text(w)) for w in snapshot.to_win)
+        return (snapshot.scoreboard, snapshot.trends, wins)
 
     def title(self) -> str:
         return "Today's score"
@@ -346,53 +402,65 @@ class ScoreboardScreen(Screen):
 
     def build_pages(self, area: QSize) -> list[QWidget]:
         snapshot = self.snapshot
-        groups = group_metrics(snapshot.scoreboard.metrics) if snapshot else []
-        if not groups:
+        sections = group_metrics(snapshot.scoreboard.metrics) if snapshot else []
+        if not sections or snapshot is None:
+            self.choice = self.style = None
             return [self.empty_page("No numbers yet: waiting for the first data from HQ.")]
-        t = self.theme
-        gap = t.gap
-        total = columns_for(area.width(), t.px(400), gap, at_least=len(groups), at_most=4)
-        allocation = allocate_columns([len(g) for _, g in groups], total)
-        # Cards are built at the width they are placed at: the columns actually handed out.
-        column_w = column_width(area.width(), sum(allocation), gap)
-        header_h = self.lane_heading_height
-        card_room = area.height() - header_h - self.heading_gap
-        lanes = []
-        for (perspective, metric_groups), columns in zip(groups, allocation, strict=True):
-            cards = [
-                MetricCard(group, t, column_w, card_room, trend=snapshot.trend(group.metric))
-                for group in metric_groups
-            ]
-            cards = self._trends_cost_no_page(cards, columns, card_room, gap, column_w)
-            items: list[tuple[QWidget, int]] = [(card, card.content_height) for card in cards]
-            lanes.append(
-                Lane(
-                    columns=columns,
-                    items=items,
-                    header_height=header_h,
-                    make_header=self.lane_heading(
-                        perspective_label(perspective),
-                        th.PERSPECTIVE_COLORS.get(perspective, th.OTHER_PERSPECTIVE_COLOR),
-                    ),
-                )
-            )
-        return self.place_lanes(area, lanes, gap)
+        planner = BoardPlanner(sections, self.theme, area, snapshot)
+        choice = planner.choose()
+        self.choice, self.style = choice, planner.style(choice)
+        plans = planner.plans(choice)
+        width = planner.column_width(choice.columns, choice.step)
+        gap = planner.gap(choice.step)
+        pages = []
+        for columns in planner.evaluate(choice).flow.pack(choice.columns, area.height()):
+            page = self.new_page()
+            for index, slots in enumerate(columns):
+                self._place_column(page, slots, index * (width + gap), planner, choice, plans)
+            pages.append(page)
+        return pages
 
-    def _trends_cost_no_page(
-        self, cards: list[MetricCard], columns: int, room: int, gap: int, width: int
-    ) -> list[MetricCard]:
-        """Drop trend charts (last card first) while they push a lane onto more pages than
-        it needs without them: a chart is a nice-to-have, a card on page 2 is missed."""
+    def _place_column(
+        self,
+        page: QWidget,
+        slots: Sequence[Slot],
+        x: int,
+        planner: BoardPlanner,
+        choice: Choice,
+        plans: Sequence[Sequence[CardPlan]],
+    ) -> None:
+        """One column's headings and cards, top down, spaced as `SectionFlow` measured."""
+        width = planner.column_width(choice.columns, choice.step)
+        gap = planner.gap(choice.step)
+        heading_h = planner.heading_height(choice.columns, choice.step)
+        y = 0
+        for index, slot in enumerate(slots):
+            if slot.card is None:
+                if index:
+                    y += gap
+                perspective = planner.sections[slot.section][0]
+                self._heading(page, perspective, QRect(x, y, width, heading_h), planner, choice)
+                y += heading_h
+                continue
+            if index and slots[index - 1].card is not None:
+                y += gap
+            plan = plans[slot.section][slot.card]
+            card = MetricCard.from_plan(plan)
+            card.setParent(page)
+            card.setGeometry(x, y, width, min(plan.height, page.height() - y))
+            card.show()  # setParent() hides a widget
+            y += plan.height
 
-        def pages(heights: list[int]) -> int:
-            return len(pack_columns(heights, columns, room, gap))
-
-        needed = pages([card.content_height - card.trend_height for card in cards])
-        for index in reversed(range(len(cards))):
-            if pages([card.content_height for card in cards]) <= needed:
-                break
-            card = cards[index]
-            if card.trend_height:
-                card.deleteLater()
-                cards[index] = MetricCard(card.group, self.theme, width, room, trend=None)
-        return cards
+    def _heading(
+        self, page: QWidget, perspective: str, rect: QRect, planner: BoardPlanner, choice: Choice
+    ) -> None:
+        """The perspective's name over a rule, both in its colour."""
+        color = th.PERSPECTIVE_COLORS.get(perspective, th.OTHER_PERSPECTIVE_COLOR)
+        font = planner.heading_font(choice.columns, choice.step)
+        font_h = line_height(font)
+        label = plain_label(perspective_label(perspective), font, color, parent=page)
+        label.setGeometry(rect.x(), rect.y(), rect.width(), font_h)
+        rule = self.theme.px(_HEADING_RULE)
+        Panel(color, radius=self.theme.px(3), parent=page).setGeometry(
+            rect.x(), rect.y() + font_h, rect.width(), rule
+        )

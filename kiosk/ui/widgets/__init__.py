@@ -6,7 +6,8 @@ from __future__ import annotations
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.flow import (
     Chunk,
-    allocate_columns,
+    SectionFlow,
+    Slot,
     column_width,
     columns_for,
     flow_height,
@@ -34,8 +35,9 @@ __all__ = [
     "Panel",
     "ProgressBar",
     "Screen",
+    "SectionFlow",
+    "Slot",
     "TouchButton",
-    "allocate_columns",
     "clean_text",
     "column_width",
     "columns_for",

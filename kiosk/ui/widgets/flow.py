@@ -157,21 +157,6 @@ def _balance(
     return result
 
 
-def allocate_columns(counts: Sequence[int], total: int) -> list[int]:
-    """Share `total` columns between groups of `counts` items: one each, the rest to the most
-    crowded groups (never more columns than items)."""
-    columns = [1] * len(counts)
-    spare = max(0, total - len(counts))
-    while spare > 0:
-        candidates = [i for i, n in enumerate(counts) if columns[i] < n]
-        if not candidates:
-            break
-        best = max(candidates, key=lambda i: (counts[i] / columns[i], -i))
-        columns[best] += 1
-        spare -= 1
-    return columns
-
-
 def columns_for(
     width: int, min_column: int, gap: int, *, at_least: int = 1, at_most: int = 6
 ) -> int:
@@ -194,3 +179,130 @@ def rows_per_page(room: int, row: int, gap: int, count: int, pager: int) -> int:
     if count > per_page:
         per_page = max(1, (room - pager + gap) // (row + gap))
     return per_page
+
+
+# --- sections of cards: headed groups flowing down columns ---------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One thing in a column: section `section`'s heading (`card` None) or one of its cards."""
+
+    section: int
+    card: int | None = None
+
+
+@dataclass(frozen=True)
+class SectionFlow:
+    """Sections of cards flowing down columns in order, each headed where it starts and again
+    at the top of any column it continues in (so every card sits under its own heading).
+
+    `sections` holds each section's card heights; `heading` is a heading's height with the
+    gap under it; `gap` separates cards, and a section from the one above it.
+    """
+
+    sections: tuple[tuple[int, ...], ...]
+    heading: int
+    gap: int
+
+    @property
+    def _items(self) -> list[tuple[int, int, int, bool]]:
+        """(section, card, height, first of its section) for every card, in order."""
+        return [
+            (section, card, height, card == 0)
+            for section, heights in enumerate(self.sections)
+            for card, height in enumerate(heights)
+        ]
+
+    def run_height(self, items: Sequence[tuple[int, int, int, bool]]) -> int:
+        """The height of a column holding `items` (a heading on top, and one per section
+        starting below it)."""
+        if not items:
+            return 0
+        total = self.heading
+        for index, (_, _, height, first) in enumerate(items):
+            if index:
+                total += self.gap + (self.heading if first else 0)
+            total += height
+        return total
+
+    def columns_needed(self, column_height: int) -> int:
+        """How many columns of `column_height` the sections fill, in order (the fewest: a
+        column is closed only when the next card does not fit it)."""
+        return len(self._runs(column_height))
+
+    def _runs(self, column_height: int) -> list[list[tuple[int, int, int, bool]]]:
+        runs: list[list[tuple[int, int, int, bool]]] = []
+        bottom = 0  # the height of the last run so far (see run_height)
+        for item in self._items:
+            _, _, height, first = item
+            below = bottom + self.gap + (self.heading if first else 0) + height
+            if runs and below <= column_height:
+                runs[-1].append(item)
+                bottom = below
+            else:
+                runs.append([item])
+                bottom = self.heading + height
+        return runs
+
+    def pack(self, columns: int, column_height: int) -> list[list[list[Slot]]]:
+        """Pages -> columns -> slots. The fewest pages; on each page the cards are spread
+        over all its columns, starting as few columns mid-section as fit, then with the
+        lowest tallest column."""
+        columns = max(1, columns)
+        runs = self._runs(column_height)
+        pages = []
+        for first in range(0, max(1, len(runs)), columns):
+            items = [item for run in runs[first : first + columns] for item in run]
+            balanced = self._balance(items, columns, column_height)
+            pages.append([self._slots(run) for run in balanced])
+        return pages
+
+    def _balance(
+        self, items: list[tuple[int, int, int, bool]], columns: int, column_height: int
+    ) -> list[list[tuple[int, int, int, bool]]]:
+        count = len(items)
+        runs = min(columns, count)
+        if runs <= 1:
+            return [items]
+        infinite = (10**12, 0, 0)
+
+        def cost(first: int, last: int) -> tuple[int, int, int]:
+            height = self.run_height(items[first:last])
+            split = 0 if items[first][3] else 1
+            return (max(0, height - column_height), split, height)
+
+        # best[k][n]: (overflow, columns starting mid-section, tallest), cut points; for the
+        # first n items in k non-empty columns.
+        best: list[list[tuple[tuple[int, int, int], tuple[int, ...]]]] = [
+            [((0, 0, 0), ())] + [(infinite, ())] * count
+        ]
+        for k in range(1, runs + 1):
+            row = [(infinite, ())]
+            for n in range(1, count + 1):
+                choice: tuple[tuple[int, int, int], tuple[int, ...]] = (infinite, ())
+                for m in range(n - 1, k - 2, -1):  # latest cut first: ties keep items left
+                    before, cuts = best[k - 1][m]
+                    if before == infinite:
+                        continue
+                    over, split, height = cost(m, n)
+                    total = (before[0] + over, before[1] + split, max(before[2], height))
+                    if total < choice[0]:
+                        choice = (total, (*cuts, m))
+                row.append(choice)
+            best.append(row)
+        cuts = [*best[runs][count][1][1:], count]
+        result, start = [], 0
+        for cut in cuts:
+            result.append(items[start:cut])
+            start = cut
+        return result
+
+    @staticmethod
+    def _slots(run: Sequence[tuple[int, int, int, bool]]) -> list[Slot]:
+        slots: list[Slot] = []
+        for index, (section, card, _, first) in enumerate(run):
+            if index == 0 or first:
+                slots.append(Slot(section))
+            slots.append(Slot(section, card))
+        return slots

@@ -51,13 +51,24 @@ class Panel(QWidget):
 
 
 class ProgressBar(QWidget):
-    """Progress towards a goal. Capped at 100% visually; beyond it, chevrons mark the overflow."""
+    """Progress towards a goal. Capped at 100% visually; beyond it, chevrons mark the overflow.
+
+    With `projected` (a pace), a paler stretch runs on from the progress so far to where the
+    period would end at that rate: where the store is, and where it is heading.
+    """
 
     def __init__(
-        self, percent: float | None, color: str, track: str, parent: QWidget | None = None
+        self,
+        percent: float | None,
+        color: str,
+        track: str,
+        parent: QWidget | None = None,
+        *,
+        projected: float | None = None,
     ) -> None:
         super().__init__(parent)
         self._percent = percent
+        self._projected = projected
         self._color = QColor(color)
         self._track = QColor(track)
 
@@ -66,8 +77,13 @@ class ProgressBar(QWidget):
         return self._percent
 
     @property
+    def projected(self) -> float | None:
+        return self._projected
+
+    @property
     def overflowing(self) -> bool:
-        return self._percent is not None and self._percent > 100
+        shown = self._projected if self._projected is not None else self._percent
+        return shown is not None and shown > 100
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -78,6 +94,15 @@ class ProgressBar(QWidget):
         painter.setBrush(self._track)
         painter.drawRoundedRect(rect, radius, radius)
         share = max(0.0, min(100.0, self._percent or 0.0)) / 100
+        heading = max(0.0, min(100.0, self._projected or 0.0)) / 100
+        if heading > share:
+            pale = QColor(self._color)
+            pale.setAlpha(110)
+            fill = QRectF(
+                rect.left(), rect.top(), max(rect.height(), rect.width() * heading), rect.height()
+            )
+            painter.setBrush(pale)
+            painter.drawRoundedRect(fill, radius, radius)
         if share > 0:
             fill = QRectF(
                 rect.left(), rect.top(), max(rect.height(), rect.width() * share), rect.height()

@@ -166,15 +166,22 @@ def test_board_parts(db, tmp_path):
         ("ghost", "day", None),
     ]
     assert [(m.metric, m.period) for m in snap.celebration.goals_met] == [("sales", "day")]
+    # With what the keypad shows beside them: the goal in force (the day's first) and the
+    # day before's value.
     assert snap.entries == (
-        EntryRow("sales", "Sales", "", 0, WED, 120, "hq"),
-        EntryRow("traffic", "Traffic", "ppl", 0, WED, 40, "store"),
+        EntryRow("sales", "Sales", "", 0, WED, 120, "hq", goal=100, goal_period="day"),
+        EntryRow("traffic", "Traffic", "ppl", 0, WED, 40, "store", 50, "day", previous=60),
         EntryRow("ghost", "Ghost metric", "", 0, WED, None, None),
     )
     assert snap.leaderboard is not None
-    assert [(r.rank, r.store_id, r.percent) for r in snap.leaderboard.rows] == [
-        (1, "S002", 50.0),
-        (2, "S001", 4.4),  # 220 of 5000
+    # Ranked by pace: the 15th of a 31-day month.
+    assert [(r.rank, r.store_id, r.percent, r.pace) for r in snap.leaderboard.rows] == [
+        (1, "S002", 50.0, 103.3),
+        (2, "S001", 4.4, 9.1),  # 220 of 5000
+    ]
+    # How to win today: traffic is 10 short of its day goal (no opening hours: no rate).
+    assert [(w.metric, w.kind, w.amount, w.per_hour) for w in snap.to_win] == [
+        ("traffic", "to_go", 10.0, None)
     ]
 
 

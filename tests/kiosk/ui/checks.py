@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+import math
+
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from kiosk.ui.theme import MIN_TEXT_PX
 from kiosk.ui.widgets import line_height
 
 
@@ -54,4 +57,15 @@ def non_plain_labels(root: QWidget) -> list[str]:
         repr(w.text()[:40])
         for w in root.findChildren(QLabel)
         if w.textFormat() != Qt.TextFormat.PlainText
+    ]
+
+
+def legibility_problems(root: QWidget, size: QSize, minimum: int = MIN_TEXT_PX) -> list[str]:
+    """Visible text smaller than `minimum` pixels at 1080p (in proportion at `size`): what a
+    break-room screen read from across the room must never show."""
+    least = math.floor(minimum * size.height() / 1080)
+    return [
+        f"{label.text()[:40]!r}: {label.font().pixelSize()} px, under {least} px"
+        for label in visible_labels(root)
+        if label.font().pixelSize() < least
     ]

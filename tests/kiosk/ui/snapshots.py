@@ -306,18 +306,20 @@ def messages() -> tuple[MessageView, ...]:
 
 
 def leaderboard() -> Leaderboard:
-    """Six stores: a tie for third (this store is one of them) and one without data."""
+    """Six stores on the month's sales, ranked by pace (24 of 30 days gone, so the month so
+    far is 80% of the pace): a tie for third (this store is one of them) and one without
+    data."""
     return Leaderboard(
         metric="sales",
         label="Sales",
         period="month",
         region="North",
         rows=(
-            LeaderRow(1, "S004", "Lakeside", 112.5, False),
-            LeaderRow(2, "S002", "Northgate Mall", 104.0, False),
-            LeaderRow(3, "S001", "Downtown", 98.2, True),
-            LeaderRow(3, "S005", "Airport Terminal B", 98.2, False),
-            LeaderRow(5, "S003", "Riverside", 87.0, False),
+            LeaderRow(1, "S004", "Lakeside", 90.0, False, pace=112.5),
+            LeaderRow(2, "S002", "Northgate Mall", 83.2, False, pace=104.0),
+            LeaderRow(3, "S001", "Downtown", 78.6, True, pace=98.2),
+            LeaderRow(3, "S005", "Airport Terminal B", 78.6, False, pace=98.2),
+            LeaderRow(5, "S003", "Riverside", 69.6, False, pace=87.0),
             LeaderRow(None, "S006", "Uptown", None, False),
         ),
     )
@@ -420,7 +422,9 @@ def many_comments_snapshot(count: int = 30) -> BoardSnapshot:
 def big_leaderboard_snapshot(count: int = 40, self_rank: int = 33) -> BoardSnapshot:
     rows = []
     for n in range(1, count + 1):
-        rows.append(LeaderRow(n, f"S{n:03d}", f"Store number {n}", 130.0 - n, n == self_rank))
+        pace = 130.0 - n
+        name = f"Store number {n}"
+        rows.append(LeaderRow(n, f"S{n:03d}", name, pace * 0.8, n == self_rank, pace=pace))
     board = dataclasses.replace(leaderboard(), rows=tuple(rows))
     return dataclasses.replace(full_snapshot(), leaderboard=board)
 

@@ -4,6 +4,7 @@ and the board showing the new number at once."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtWidgets import QLabel
@@ -32,6 +33,13 @@ def entry_names(kit) -> list[str]:
 def test_the_list_shows_today_then_yesterday_and_last_7_days(kit):
     entry = kit.window.entry
     assert entry.selected_day() == "today"
+    # The demo's HQ-fed metrics are not in the list, and the list says why.
+    note = entry.findChild(QLabel, "from_hq")
+    assert note is not None and note.isVisibleTo(entry)
+    assert note.text().replace("\n", " ") == (
+        "Sales, Average basket, Mystery shopper score, Five-star comments and Shrink come "
+        "from HQ: they are not typed here."
+    )
     assert kit.window.header.title.full_text() == "Enter today's numbers"
     names = entry_names(kit)
     assert "Store appearance: –, not entered" in names
@@ -57,7 +65,12 @@ def test_a_value_typed_on_the_keypad_shows_on_the_scoreboard_at_once(kit):
     keypad = manager.overlay.keypad
     assert manager.overlay.current() is keypad
     texts = {label.text() for label in visible_labels(keypad)}
-    assert {"Store appearance", "Today · Tue 24 Nov", "Not entered yet"} <= texts
+    assert {"Store appearance", "Today · Tue 24 Nov", "Not entered yet today"} <= texts
+    # What the number is typed against, read from the database: the demo's day goal, the
+    # value HQ sent for yesterday, and the catalog's unit.
+    assert {"Goal today: 8.5 pts", "Unit: pts"} <= texts
+    yesterday = [t for t in texts if t.startswith("Yesterday: ")]
+    assert len(yesterday) == 1 and re.fullmatch(r"Yesterday: \d+\.\d pts", yesterday[0])
     kit.press(keypad, "9", "Decimal point", "1")
     assert keypad.display.text() == "9.1 pts"
     kit.press(keypad, "OK")

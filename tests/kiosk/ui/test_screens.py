@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPalette
 
 from kiosk.board.model import PERSPECTIVES
 from kiosk.config import ALL_SCREENS, ROTATING_SCREENS
+from kiosk.ui import theme as th
 from kiosk.ui.render import render_screen
 from kiosk.ui.screens import create_screen
 from kiosk.ui.screens.comments import CommentCard, tone
 from kiosk.ui.screens.leaderboard import LeaderRowWidget, ordered_rows, visible_rows
 from kiosk.ui.screens.scoreboard import MetricCard, group_metrics
 from kiosk.ui.theme import Theme
-from tests.kiosk.ui import snapshots
-from tests.kiosk.ui.checks import all_overflow_problems, non_plain_labels, visible_labels
+from tests.kiosk.ui import generated, snapshots
+from tests.kiosk.ui.checks import (
+    all_overflow_problems,
+    legibility_problems,
+    non_plain_labels,
+    visible_labels,
+)
 from tests.kiosk.ui.conftest import SIZES
 
 SIZE_IDS = [f"{s.width()}x{s.height()}" for s in SIZES]
@@ -28,6 +36,8 @@ SNAPSHOTS = {
     "many_metrics": snapshots.many_metrics_snapshot,
     "many_comments": snapshots.many_comments_snapshot,
     "big_leaderboard": snapshots.big_leaderboard_snapshot,
+    # The generated boards of issue 16, 1 to 20 metrics across the perspectives.
+    **{f"generated_{n}": (lambda n=n: generated.snapshot(n)) for n in generated.COUNTS},
 }
 
 
@@ -50,7 +60,7 @@ def test_no_text_overflows_on_any_page(make_view, name, size, snapshot_name):
     view = make_view(name, SNAPSHOTS[snapshot_name](), size)
     for page in range(view.screen.page_count()):
         view.show_page(page)
-        problems = all_overflow_problems(view)
+        problems = all_overflow_problems(view) + legibility_problems(view, size)
         assert not problems, f"page {page}: " + "; ".join(problems[:5])
 
 
@@ -84,8 +94,7 @@ def test_type_is_big_enough(make_view, name, size):
         heroes = [c.hero for c in view.screen.findChildren(MetricCard)]
         assert len(heroes) == 6
         for hero in heroes:
-            assert hero.font().pixelSize() >= math.floor(80 * unit)
-            assert hero.font().pixelSize() == round(96 * unit)  # the aim, exactly
+            assert hero.font().pixelSize() >= round(96 * unit)  # the aim, or grown
 
 
 def test_header_is_about_100px_at_1080(make_view):
@@ -120,9 +129,12 @@ def test_scoreboard_fits_one_page_for_the_fixture(make_view):
 
 def test_scoreboard_card_shows_goal_status_and_periods(make_view):
     view = make_view("scoreboard")
-    texts = {label.text() for label in visible_labels(view)}
-    assert {"$12,840", "Goal $12,000", "✓ Met", "107%", "Week $18,010 / $60,000"} <= texts
-    assert {"▲ On track", "▼ Behind", "no goal", "6.5 h", "Month goal 90.0 pts"} <= texts
+    texts = {label.text().replace("\n", " ") for label in visible_labels(view)}
+    assert {"$12,840", "✓ Met", "107%", "Week $18,010 / $60,000"} <= texts
+    assert texts & {"Goal $12,000", "of $12,000"}  # beside the number when it fits there
+    assert texts & {"▲ on pace for 105%", "▲ pace 105%"}  # the week, on track by pace
+    assert {"▼ Behind", "no goal", "6.5 h"} <= texts
+    assert texts & {"Month goal 90.0 pts", "of 90.0 pts this month"}  # shopper: a month goal
     assert "Learning & growth" in texts
 
 
@@ -136,7 +148,7 @@ def test_scoreboard_pages_instead_of_shrinking(make_view):
         cards = [c for c in screen.findChildren(MetricCard) if c.isVisibleTo(screen)]
         assert cards
         for card in cards:
-            assert card.hero.font().pixelSize() == 96
+            assert card.hero.font().pixelSize() >= 96
             seen.append(card.group.metric)
     assert sorted(seen) == sorted(f"m{n}" for n in range(12))  # each card once
 
@@ -144,21 +156,29 @@ def test_scoreboard_pages_instead_of_shrinking(make_view):
 def test_big_numbers_go_compact_only_when_needed(make_view):
     view = make_view("scoreboard", snapshots.big_numbers_snapshot())
     heroes = {c.group.metric: c.hero.text() for c in view.screen.findChildren(MetricCard)}
-    # Three columns here (two cards + one): "$1,234,567.89" (~700 px) still does not fit,
-    # "−€4,321.5" does and stays exact.
-    assert heroes["rev"] == "$1.2M"
-    assert heroes["neg"] == "−€4,321.5"
-    assert heroes["none"] == "–"
+    # Three metrics leave room for wide cards: every number exact.
+    assert heroes == {"rev": "$1,234,567.89", "neg": "−€4,321.5", "none": "–"}
     group = group_metrics(snapshots.big_numbers_snapshot().scoreboard.metrics)[0][1][0]
+    narrow = MetricCard(group, Theme(), 451)
+    assert narrow.hero.text() == "$1.2M"  # "$1,234,567.89" (~700 px) does not fit 451
     wide = MetricCard(group, Theme(), 900)
     assert wide.hero.full_text() == "$1,234,567.89"
 
 
 def test_card_status_is_readable_without_colour(make_view):
+    """Every text in a status colour starts with its glyph: "✓ Met", "▼ Behind",
+    "▲ on pace for 105%", "✓ $30 under"."""
     view = make_view("scoreboard")
-    words = {label.text() for label in visible_labels(view)}
-    for status in ("✓ Met", "▲ On track", "▼ Behind"):
-        assert status in words
+    colours = {QColor(c).name(): s for s, c in th.STATUS_COLORS.items() if s is not None}
+    judged = []
+    for card in view.screen.findChildren(MetricCard):
+        for label in visible_labels(card):
+            colour = label.palette().color(QPalette.ColorRole.WindowText).name()
+            if colour in colours:
+                judged.append(label.text())
+                assert label.text()[:2] in ("✓ ", "▲ ", "▼ "), label.text()
+    assert {"✓ Met", "▼ Behind"} <= set(judged)
+    assert any(t.startswith("▲ ") for t in judged)
 
 
 # --- comments -----------------------------------------------------------------------------
@@ -278,6 +298,40 @@ def test_leaderboard_rows_tie_and_highlight(make_view):
     assert rows[-1].percent.text() == "no data"
 
 
+def test_leaderboard_shows_the_pace_first_and_the_month_so_far_under_it(make_view):
+    view = make_view("leaderboard")
+    rows = {w.row.name: w for w in view.screen.findChildren(LeaderRowWidget)}
+    lakeside = rows["Lakeside"]
+    assert (lakeside.before.text(), lakeside.percent.text()) == ("on pace for", "113%")
+    assert lakeside.secondary.text() == "90% of goal so far"
+    # The bar is solid to date and pale on to where the month is heading.
+    assert (lakeside.bar.percent, lakeside.bar.projected) == (90.0, 112.5)
+    assert rows["Uptown"].percent.text() == "no data"
+    caption = "Sales this month · stores in region North · ranked by pace to the month's end"
+    assert caption in {label.text() for label in visible_labels(view)}
+
+
+def test_a_day_leaderboard_shows_the_percent_of_goal(make_view):
+    board = dataclasses.replace(snapshots.leaderboard(), period="day")
+    view = make_view(
+        "leaderboard", dataclasses.replace(snapshots.full_snapshot(), leaderboard=board)
+    )
+    first = next(w for w in view.screen.findChildren(LeaderRowWidget) if w.row.rank == 1)
+    assert (first.before, first.percent.text(), first.secondary.text()) == (None, "90%", "of goal")
+    assert first.bar.projected is None
+    texts = {label.text() for label in visible_labels(view)}
+    assert not any("pace" in text for text in texts if text != "Leaderboard")
+
+
+def test_a_small_region_fills_the_screen_with_bigger_rows(make_view):
+    """Six stores used to leave the lower 40% of the screen empty."""
+    view = make_view("leaderboard")
+    rows = [w for w in view.screen.findChildren(LeaderRowWidget) if w.isVisibleTo(view)]
+    page = view.screen.pages()[0]
+    assert max(w.geometry().bottom() for w in rows) >= page.height() * 0.95
+    assert rows[0].rank.font().pixelSize() > Theme().font("rank").pixelSize()
+
+
 def test_leaderboard_shows_top_rows_and_this_store():
     board = snapshots.big_leaderboard_snapshot(40, self_rank=33).leaderboard
     shown = visible_rows(board.rows, 8)
@@ -293,8 +347,8 @@ def test_big_leaderboard_screen_keeps_this_store(make_view):
     view = make_view("leaderboard", snapshots.big_leaderboard_snapshot(40, self_rank=33))
     rows = [w for w in view.screen.findChildren(LeaderRowWidget) if w.isVisibleTo(view)]
     assert rows[-1].row.is_self
-    # The gap marker says how many stores it stands for (ranks 7 to 32 at 1080p).
-    assert "⋯ 26 more stores ⋯" in {label.text() for label in visible_labels(view)}
+    # The gap marker says how many stores it stands for (ranks 6 to 32 at 1080p).
+    assert "⋯ 27 more stores ⋯" in {label.text() for label in visible_labels(view)}
 
 
 # --- entry ---------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
-    allocate_columns,
+    SectionFlow,
+    Slot,
     clean_text,
     columns_for,
     pack_columns,
@@ -102,13 +103,6 @@ def test_pack_columns_empty():
     assert pack_columns([], 2, 100, 10) == [[[], []]]
 
 
-def test_allocate_columns():
-    assert allocate_columns([2, 2, 1, 1], 4) == [1, 1, 1, 1]
-    assert allocate_columns([3, 1], 4) == [3, 1]
-    assert allocate_columns([1], 4) == [1]
-    assert allocate_columns([5, 5], 5) == [3, 2]
-
-
 def test_columns_for():
     assert columns_for(1864, 400, 20, at_most=4) == 4
     assert columns_for(300, 400, 20) == 1
@@ -120,3 +114,51 @@ def test_pack_columns_spreads_a_page_over_its_columns():
     assert pack_columns([300, 300], 2, 1000, 20) == [[[0], [1]]]
     assert pack_columns([100, 100, 400], 2, 1000, 20) == [[[0, 1], [2]]]
     assert pack_columns([300], 3, 1000, 20) == [[[0], [], []]]
+
+
+# --- sections flowing down columns (the scoreboard's perspectives) -------------------------
+# Heights: a heading (with the gap under it) is 50, cards are 100 or 200, gaps 10.
+
+
+def test_a_column_holds_headings_and_cards_in_order():
+    flow = SectionFlow(((100, 100), (200,)), heading=50, gap=10)
+    # 50 + 100 + 10 + 100, then 10 + 50 + 200 for the second section: 520 in all.
+    assert flow.run_height(flow._items) == 520
+    assert flow.columns_needed(520) == 1
+    assert flow.columns_needed(519) == 2
+    assert flow.pack(1, 520) == [[[Slot(0), Slot(0, 0), Slot(0, 1), Slot(1), Slot(1, 0)]]]
+
+
+def test_a_section_going_on_in_the_next_column_is_headed_again():
+    flow = SectionFlow(((100, 100, 100),), heading=50, gap=10)
+    assert flow.pack(2, 270) == [
+        [[Slot(0), Slot(0, 0), Slot(0, 1)], [Slot(0), Slot(0, 2)]],
+    ]
+
+
+def test_columns_are_balanced_and_start_at_a_section_where_they_can():
+    """Four columns' worth in three: the cut falls between sections, not inside one, when
+    the columns still fit."""
+    flow = SectionFlow(((100, 100), (100, 100), (100,), (100,)), heading=50, gap=10)
+    page = flow.pack(3, 400)[0]
+    assert page == [
+        [Slot(0), Slot(0, 0), Slot(0, 1)],
+        [Slot(1), Slot(1, 0), Slot(1, 1)],
+        [Slot(2), Slot(2, 0), Slot(3), Slot(3, 0)],
+    ]
+
+
+def test_sections_page_when_they_do_not_fit():
+    flow = SectionFlow(((200, 200, 200), (200,)), heading=50, gap=10)
+    assert flow.columns_needed(300) == 4  # one card per column
+    pages = flow.pack(2, 300)
+    assert [[[s.card for s in column if s.card is not None] for column in p] for p in pages] == [
+        [[0], [1]],
+        [[2], [0]],
+    ]
+    assert pages[1][1][0] == Slot(1)  # the new section's own heading
+
+
+def test_a_card_taller_than_a_column_still_gets_one():
+    flow = SectionFlow(((100, 900, 100),), heading=50, gap=10)
+    assert flow.columns_needed(500) == 3

@@ -9,13 +9,21 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 
+from kiosk.board.formatting import budget_margin, budget_used
 from kiosk.board.model import Scoreboard
 from kiosk.ui import theme as th
-from kiosk.ui.screens.scoreboard import MetricCard, MetricGroup, budget_margin, budget_used
+from kiosk.ui.screens.metric_card import group_metrics
+from kiosk.ui.screens.scoreboard import (
+    BoardPlanner,
+    Choice,
+    MetricCard,
+    MetricGroup,
+    reads_from_door,
+)
 from kiosk.ui.sparkline import TrendChart, value_range
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import ProgressBar
-from tests.kiosk.ui import snapshots
+from tests.kiosk.ui import generated, snapshots
 from tests.kiosk.ui.checks import all_overflow_problems, visible_labels
 
 SHRINK = {"unit": "$", "direction": "down"}
@@ -90,13 +98,29 @@ def test_value_range_rises_for_numbers_in_a_narrow_band():
     assert value_range(wide)[0] == 0
 
 
-def test_trends_never_push_a_card_to_another_page(make_view):
-    """Customer's lane holds csat (with a trend) and mystery shopper in one column at
-    1080p: with the chart they would need a second page, so csat's chart is dropped."""
-    view = make_view("scoreboard", size=QSize(1920, 1080))
-    assert view.screen.page_count() == 1
-    assert card_for(view, "csat").chart is None
-    assert card_for(view, "sales").chart is not None
+def test_trends_give_way_before_a_page_or_the_names_from_the_door(make_view):
+    """The six metrics of issue 16 at 1080p: with every 14-day chart no layout shows them on
+    one page with names read from the door, so charts are left out (one is kept, since it
+    still fits) rather than a page added or the type kept small."""
+    snapshot = generated.snapshot(6)
+    view = make_view("scoreboard", snapshot, QSize(1920, 1080))
+    screen = view.screen
+    assert screen.page_count() == 1
+    assert reads_from_door(screen.style)
+    charted = {c.group.metric for c in screen.findChildren(MetricCard) if c.chart is not None}
+    assert charted == set(screen.choice.trends)
+    every = {t.metric for t in snapshot.trends}
+    assert charted and charted < every
+
+    sections = group_metrics(snapshot.scoreboard.metrics)
+    planner = BoardPlanner(sections, Theme(1080), screen.content_rect().size(), snapshot)
+    with_all = [
+        Choice(columns, planner.door, frozenset(every), compact)
+        for columns in range(1, planner.max_columns + 1)
+        for compact in (False, True)
+    ]
+    assert not any(planner.fits_one_page(choice) for choice in with_all)
+
     alone = dataclasses.replace(
         snapshots.full_snapshot(),
         scoreboard=Scoreboard(
@@ -118,7 +142,7 @@ def test_budget_card_shows_the_share_used_and_the_margin(make_view):
     assert not bar.overflowing
     texts = label_texts(card)
     assert "80% used" in texts
-    assert "Budget $150" in texts
+    assert texts & {"Budget $150", "of $150 budget"}
     assert "✓ $30 under" in texts
     assert not any(text.endswith("125%") for text in texts)  # the old "percent of goal"
     assert bar.accessibleName() == "80% of budget"
@@ -150,7 +174,7 @@ def test_budget_week_and_month_lines(make_view):
     view = make_view("scoreboard")  # the fixture's shrink: month $2,950 of $4,000, pace 108.5
     texts = label_texts(card_for(view, "shrink"))
     assert "Month $2,950 of $4,000" in texts
-    assert any(t in texts for t in ("on pace to use 92%", "to use 92%"))
+    assert texts & {"▲ on pace to use 92%", "▲ to use 92%"}
     assert not any("pace 108" in t or "109%" in t for t in texts)
 
 

@@ -7,7 +7,8 @@ import datetime as dt
 import logging
 
 import pytest
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QPoint, QRect
+from PySide6.QtGui import QImage
 
 from kiosk.config import CelebrationConfig, DisplayConfig, ScreenSlot
 from kiosk.ui.confetti import BURST_SECONDS, ConfettiOverlay
@@ -118,6 +119,46 @@ def test_confetti_runs_while_the_celebration_shows_then_frees_itself(make_window
     assert not confetti.running and not confetti.isVisible()
     assert confetti.particle_count() == 0
     assert confetti._background.isNull()
+
+
+def test_confetti_never_covers_the_goal_it_celebrates(make_window, party_clock):
+    """The goal's name, its number and what it beat stay readable through the whole burst:
+    every frame shows them exactly as the still under the confetti does, while paper flies
+    everywhere else."""
+    window = make_window(size=(1920, 1080))
+    window.celebrate([sales_day()])
+    confetti = window.confetti
+    featured = next(
+        w for w in window.celebration.findChildren(FeaturedGoal) if w.isVisibleTo(window)
+    )
+    clear = confetti.keep_clear()
+    boxes = []
+    for label in (featured.name, featured.number, featured.goal):
+        width = label.fontMetrics().horizontalAdvance(label.text())
+        left = label.mapTo(window, label.rect().center()).x() - width // 2
+        box = QRect(left, label.mapTo(window, QPoint(0, 0)).y(), width, label.height())
+        assert clear.contains(box), label.text()  # the text, with a margin to spare
+        boxes.append(box)
+    still = confetti._background.toImage()
+    frame = QImage(confetti.size(), QImage.Format.Format_RGB32)
+    covered_elsewhere = False
+    for _ in range(40):  # the whole burst, every 9 frames
+        for _ in range(9):
+            party_clock.advance(1 / 60)
+            confetti.step()
+        if not confetti.running:
+            break
+        confetti.render(frame)
+        for box in boxes:
+            for x in range(box.left(), box.right(), 3):
+                for y in range(box.top(), box.bottom(), 3):
+                    assert frame.pixel(x, y) == still.pixel(x, y), (x, y)
+        covered_elsewhere = covered_elsewhere or any(
+            frame.pixel(x, y) != still.pixel(x, y)
+            for x in range(0, frame.width(), 16)
+            for y in range(0, frame.height(), 16)
+        )
+    assert covered_elsewhere  # there was confetti, just not over the goal
 
 
 def test_leaving_the_celebration_stops_the_confetti(make_window, clock):
