@@ -134,7 +134,7 @@ class FadeOverlay(QWidget):
     """A picture of the previous screen, painted at a falling opacity over the new one.
 
     One per window, reused for every transition together with one QPropertyAnimation on its
-    `opacity` property: an effect or animation object per fade leaks (STYLE.md pitfall, about
+    `opacity` property: an effect or animation object per fade leaks (measured elsewhere: about
     30 MB per 10,000 fades on PySide6 6.12), and a QGraphicsOpacityEffect re-renders the whole
     screen widget each frame where this paints one pixmap.
     """
