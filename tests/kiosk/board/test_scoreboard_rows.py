@@ -89,9 +89,10 @@ def test_the_entry_list_holds_the_entry_metrics_in_catalog_order_with_todays_val
         "training": {D(2024, 5, 14): DayValue(2.5, "store")},  # nothing today
         "returns": {WED: DayValue(3.0, "store")},
     }
+    # The day before's value rides along for the keypad ("yesterday").
     assert entry_rows_on(ENTRY_CATALOG, WED, values_by_metric) == (
-        EntryRow("sales", "Sales", "$", 2, WED, 120.5, "hq"),
-        EntryRow("training", "Training", "h", 1, WED, None, None),
+        EntryRow("sales", "Sales", "$", 2, WED, 120.5, "hq", previous=99.0),
+        EntryRow("training", "Training", "h", 1, WED, None, None, previous=2.5),
         EntryRow("returns", "Returns", "", 0, WED, 3.0, "store"),
     )
 
