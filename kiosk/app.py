@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from functools import partial
+import time
 
 from kiosk.board.display_schedule import schedule_from_display
 from kiosk.config import Config
-from kiosk.demo.hooks import add_goal_job, prepare_demo
-from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
+from kiosk.scheduling import build_kiosk_scheduler
 from kiosk.ui.application import ensure_app, install_quit_shortcut, install_signal_handlers
 from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge, record_on_writer
 from kiosk.ui.manager import install_manager_area
 from kiosk.ui.sound import CelebrationSound
+from kiosk.ui.thumbnail import ScreenThumbnails
 from kiosk.ui.watchdog import install_systemd_watchdog
 from kiosk.ui.window import KioskWindow
 from sync.service import SyncService
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
+    started = time.monotonic()  # the heartbeat's uptime
     app = ensure_app(keyboard=True)
     db = open_database(config.database_path)
     writer = Writer()
@@ -69,18 +70,19 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     # recorded, not celebrated. (The demo's feeds were written below its goal by dispatch.)
     controller.present(loader.load_now())
 
-    # A new day: the day's demo feeds (with `[demo]`), then a pull of every feed.
-    scheduler = build_scheduler(
+    # A new day: the day's demo feeds (with `[demo]`), then a pull of every feed. With
+    # `[hq] url`, the outbox and the heartbeat (with a thumbnail of the window).
+    scheduler, hq = build_kiosk_scheduler(
         config,
         service,
+        db,
+        writer,
         bridge.emit_report,
-        on_new_day=partial(prepare_demo, config),
-        pull_on_new_day=True,
+        thumbnail=ScreenThumbnails(window, parent=app).take,
+        started=started,
     )
-    add_goal_job(scheduler, config, service, bridge.emit_report)
-    uploader = add_upload_job(scheduler, config, db, writer)
-    if uploader is not None:
-        manager.data_changed.connect(lambda: upload_soon(scheduler))
+    if hq is not None:
+        manager.data_changed.connect(hq.upload_soon)
     quitter = install_signal_handlers(app)
     install_quit_shortcut(window, app)
     # systemd (deploy/kiosk.service): READY=1 after the first paint, WATCHDOG=1 from this
@@ -95,8 +97,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         scheduler.shutdown(wait=False)
         loader.shutdown()
         manager.shutdown()
-        if uploader is not None:
-            uploader.close()
+        if hq is not None:
+            hq.close()
         # A pull in progress finishes its transaction on the writer; then we close.
         threading.Thread(target=service.close, daemon=True).start()
 
