@@ -67,13 +67,17 @@ def build_scheduler(
     *,
     on_new_day: Callable[[], None] | None = None,
     pull_on_new_day: bool = False,
+    after_first_pull: Callable[[], None] | None = None,
     rng: random.Random | None = None,
     now: dt.datetime | None = None,
 ) -> BackgroundScheduler:
     """A configured, not yet started scheduler pulling `config.feeds` through `service`.
 
     With `on_new_day`, a "new-day" job calls it just after each store midnight and then, with
-    `pull_on_new_day`, pulls every feed as the first pull does.
+    `pull_on_new_day`, pulls every feed as the first pull does. `after_first_pull` is called
+    on the job's thread when the first pull is done; it must not call the scheduler itself
+    (APScheduler's `shutdown(wait=True)` holds the job store's lock while it waits for running
+    jobs: a job asking for a job would never finish).
     """
     rng = rng or random.Random()
     start = now or dt.datetime.now(dt.UTC)
@@ -92,9 +96,8 @@ def build_scheduler(
 
     def first_pull() -> None:
         pull_all()
-        # HQ hears how the first pull went now, not a heartbeat interval later; a few seconds
-        # on, so that the thumbnail shows the board with the pulled data.
-        run_soon(scheduler, HEARTBEAT_JOB_ID, after_seconds=HEARTBEAT_AFTER_PULL_SECONDS)
+        if after_first_pull is not None:
+            after_first_pull()
 
     # The first pull soon after start, in contract order; the interval jobs start after it.
     first = start + dt.timedelta(seconds=config.sync.start_delay_seconds)
@@ -193,12 +196,21 @@ def build_kiosk_scheduler(
 ) -> tuple[BackgroundScheduler, HqJobs | None]:
     """Every job of `kiosk run`: the feeds and the new day (with a pull of every feed), the
     demo's goal, and with `[hq] url` the outbox and the heartbeat (None without it)."""
+    hq: HqJobs | None = None
+
+    def after_first_pull() -> None:
+        # HQ hears how the first pull went now, not a heartbeat interval later; a few seconds
+        # on, so that the thumbnail shows the board with the pulled data.
+        if hq is not None:
+            hq.heartbeat_soon(after_seconds=HEARTBEAT_AFTER_PULL_SECONDS)
+
     scheduler = build_scheduler(
         config,
         service,
         on_report,
         on_new_day=partial(prepare_demo, config),
         pull_on_new_day=True,
+        after_first_pull=after_first_pull,
         rng=rng,
         now=now,
     )
@@ -229,6 +241,22 @@ class HqJobs:
     def upload_soon(self) -> None:
         """Deliver the outbox now (after a manager save) instead of within the minute."""
         run_soon(self.scheduler, UPLOAD_JOB_ID)
+
+    def heartbeat_soon(self, after_seconds: float) -> None:
+        """Heartbeat `after_seconds` from now instead of at the next interval. Safe from a job's
+        thread: the job is moved from a timer thread of its own, which a shutdown waiting for
+        the running jobs does not wait for."""
+        timer = threading.Timer(after_seconds, self._heartbeat_now)
+        timer.daemon = True
+        timer.name = "heartbeat soon"
+        timer.start()
+
+    def _heartbeat_now(self) -> None:
+        if self.scheduler.running:
+            try:
+                run_soon(self.scheduler, HEARTBEAT_JOB_ID)
+            except Exception:  # shut down meanwhile: the next start heartbeats anyway
+                log.debug("heartbeat: not moved forward", exc_info=True)
 
     def close(self) -> None:
         self.uploader.close()
@@ -303,9 +331,9 @@ def add_hq_jobs(
     return HqJobs(scheduler, uploader, link, heartbeat)
 
 
-def run_soon(scheduler: BackgroundScheduler, job_id: str, after_seconds: float = 0) -> None:
-    """Run job `job_id` now (or `after_seconds` from now) rather than at its next time; nothing
-    when there is no such job."""
+def run_soon(scheduler: BackgroundScheduler, job_id: str) -> None:
+    """Run job `job_id` now rather than at its next time; nothing when there is no such job.
+    Never from inside a job (see `build_scheduler`)."""
     job = scheduler.get_job(job_id)
     if job is not None:
-        job.modify(next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=after_seconds))
+        job.modify(next_run_time=dt.datetime.now(dt.UTC))
