@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from functools import partial
+import time
 
 from kiosk.board.display_schedule import schedule_from_display
 from kiosk.clock_watch import ClockWatch
 from kiosk.config import Config
 from kiosk.control import running_kiosk, serve_control
-from kiosk.demo.hooks import add_goal_job, prepare_demo
-from kiosk.scheduling import add_upload_job, build_scheduler, pull_lines, upload_soon
+from kiosk.scheduling import build_kiosk_scheduler, pull_lines
 from kiosk.ui.application import (
     RestartRequest,
     ensure_app,
@@ -29,6 +28,7 @@ from kiosk.ui.application import (
 from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge, record_on_writer
 from kiosk.ui.manager import install_manager_area
 from kiosk.ui.sound import CelebrationSound
+from kiosk.ui.thumbnail import ScreenThumbnails
 from kiosk.ui.watchdog import install_systemd_watchdog
 from kiosk.ui.window import KioskWindow
 from sync.service import SyncService
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
+    started = time.monotonic()  # the heartbeat's uptime
     other = running_kiosk(config.database_path)
     if other is not None:
         log.error("another kiosk (process %d) is already running on this database", other)
@@ -82,20 +83,21 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     # recorded, not celebrated. (The demo's feeds were written below its goal by dispatch.)
     controller.present(loader.load_now())
 
-    # A new day: the day's demo feeds (with `[demo]`), then a pull of every feed.
-    scheduler = build_scheduler(
+    # A new day: the day's demo feeds (with `[demo]`), then a pull of every feed. With
+    # `[hq] url`, the outbox and the heartbeat (with a thumbnail of the window).
+    scheduler, hq = build_kiosk_scheduler(
         config,
         service,
+        db,
+        writer,
         bridge.emit_report,
-        on_new_day=partial(prepare_demo, config),
-        pull_on_new_day=True,
+        thumbnail=ScreenThumbnails(window, parent=app).take,
+        started=started,
     )
-    add_goal_job(scheduler, config, service, bridge.emit_report)
     # `kiosk sync --once` beside a running kiosk asks it to pull instead of writing itself.
     control = serve_control(config.database_path, pull_lines(service, bridge.emit_report))
-    uploader = add_upload_job(scheduler, config, db, writer)
-    if uploader is not None:
-        manager.data_changed.connect(lambda: upload_soon(scheduler))
+    if hq is not None:
+        manager.data_changed.connect(hq.upload_soon)
     quitter = install_signal_handlers(app)
     install_quit_shortcut(window, app)
     # systemd (deploy/kiosk.service): READY=1 after the first paint, WATCHDOG=1 from this
@@ -112,8 +114,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         scheduler.shutdown(wait=False)
         loader.shutdown()
         manager.shutdown()
-        if uploader is not None:
-            uploader.close()
+        if hq is not None:
+            hq.close()
         # A pull in progress finishes its transaction on the writer; then we close.
         threading.Thread(target=service.close, daemon=True).start()
 

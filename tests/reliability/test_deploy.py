@@ -92,6 +92,7 @@ def test_the_example_config_writes_only_where_the_unit_allows(
 ) -> None:
     monkeypatch.setenv("HQ_FEED_TOKEN", "t" * 20)
     monkeypatch.setenv("HQ_FEED_SECRET", "s" * 32)
+    monkeypatch.setenv("KIOSK_HQ_TOKEN", "k" * 43)
     config = load_config(DEPLOY / "config.example.toml")
     writable = [Path(p) for p in words(unit, "ReadWritePaths")]
     for path in (
