@@ -66,7 +66,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     manager = install_manager_area(window, config, db, writer, now=store_now)
     manager.data_changed.connect(controller.refresh)
     # The first snapshot goes through the detector too: goals met before the start are
-    # recorded, not celebrated. (The demo's feeds were written below its goal by dispatch.)
+    # recorded, not celebrated. (`kiosk run` wrote the demo's feeds below its goal.)
     controller.present(loader.load_now())
 
     # A new day: the day's demo feeds (with `[demo]`), then a pull of every feed.

@@ -18,7 +18,6 @@ import random
 import signal
 import threading
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
@@ -27,7 +26,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from kiosk.config import Config
-from kiosk.demo.hooks import prepare_demo
 from kiosk.triggers import JumpSafeIntervalTrigger, StoreMidnightTrigger
 from sync.spec import FeedSpec
 from sync.upload import OutboxUploader
@@ -143,7 +141,7 @@ def run_headless(config: Config, service: SyncService) -> int:
     def report(pull: PullReport) -> None:
         print(pull.line(), flush=True)
 
-    scheduler = build_scheduler(config, service, report, on_new_day=partial(prepare_demo, config))
+    scheduler = build_scheduler(config, service, report)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     scheduler.start()
     try:

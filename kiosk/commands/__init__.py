@@ -10,7 +10,6 @@ import argparse
 from collections.abc import Callable
 
 from kiosk.config import Config, default_config_path, load_config
-from kiosk.demo.hooks import prepare_demo
 from kiosk.logs import setup_logging
 
 Handler = Callable[[Config, argparse.Namespace], int]
@@ -58,5 +57,4 @@ def dispatch(args: argparse.Namespace) -> int:
         if args.command in ("run", "sync") and not getattr(args, "once", False)
         else "ERROR",
     )
-    prepare_demo(config)
     return handler_for(args.command)(config, args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kiosk.config import Config
 from kiosk.exits import EXIT_FAILED, EXIT_OK
@@ -27,4 +28,10 @@ def sync_feeds(config: Config, args: argparse.Namespace) -> int:
         db.dispose()
     for report in reports:
         print(report.line())
+    if config.demo_feeds_dir is not None and not any(config.demo_feeds_dir.glob("*.csv")):
+        print(
+            f"kiosk: `kiosk run` publishes the demo's feeds (in {config.demo_feeds_dir}): "
+            "start it once",
+            file=sys.stderr,
+        )
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
