@@ -18,8 +18,14 @@ from kiosk.board.display_schedule import schedule_from_display
 from kiosk.config import Config
 from kiosk.demo.hooks import add_goal_job, prepare_demo
 from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
-from kiosk.ui.application import ensure_app, install_quit_shortcut, install_signal_handlers
+from kiosk.ui.application import (
+    ensure_app,
+    install_quit_shortcut,
+    install_signal_handlers,
+    route_qt_messages,
+)
 from kiosk.ui.board_controller import BoardController, SnapshotLoader, SyncBridge, record_on_writer
+from kiosk.ui.fullscreen import ScreenFollower
 from kiosk.ui.manager import install_manager_area
 from kiosk.ui.sound import CelebrationSound
 from kiosk.ui.watchdog import install_systemd_watchdog
@@ -33,7 +39,8 @@ log = logging.getLogger(__name__)
 
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Run the kiosk until it is told to stop; returns the process exit code."""
-    app = ensure_app(keyboard=True)
+    route_qt_messages()  # first: the platform plugin speaks while the application starts
+    app = ensure_app(keyboard=True, decorations=windowed)
     db = open_database(config.database_path)
     writer = Writer()
     service = SyncService(db, config.store.id, config.feeds, writer=writer)
@@ -102,14 +109,16 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
 
     app.aboutToQuit.connect(shutdown)
     scheduler.start()
+    follower = None
     if windowed:
         window.resize(1280, 720)
         window.show()
     else:
-        window.showFullScreen()
+        follower = ScreenFollower(window, app)
+        follower.show()
     log.info("kiosk started for store %s with %d feeds", config.store.id, len(config.feeds))
     code = app.exec()
-    del controller, quitter
+    del controller, quitter, follower
     writer.shutdown(wait=True)
     db.dispose()
     return code
