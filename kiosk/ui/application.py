@@ -120,6 +120,11 @@ QT_NOISE: dict[str, tuple[str, ...]] = {
     "qt.qpa.wayland": (
         "qtvirtualkeyboard currently is not supported at client-side",
         "Wayland does not support QWindow::requestActivate()",
+        # The screen went away (a TV switched off or unplugged): the compositor sends the
+        # fullscreen window a 0x0 size, which Qt ignores, and Qt stands in a placeholder
+        # screen. `ScreenFollower` says so in one line of its own ("no screen connected").
+        "There are no outputs - creating placeholder screen",
+        "Configure event with maximized or fullscreen state contains invalid",
     ),
 }
 _QT_LEVELS = {
@@ -132,16 +137,17 @@ _QT_LEVELS = {
 
 
 def route_qt_messages() -> None:
-    """Send Qt's own messages (qWarning and friends) to the `qt.<category>` loggers, so they
-    reach kiosk.log and the journal in the kiosk's format, and the known noise (`QT_NOISE`)
-    only at DEBUG. `kiosk run` only: the tests keep pytest-qt's handler, which fails a test
-    on an unexpected Qt warning."""
+    """Send Qt's own messages (qWarning and friends) to loggers named by their category
+    (`qt.qpa.wayland`; `qt.default` without one), so they reach kiosk.log and the journal in
+    the kiosk's format, and the known noise (`QT_NOISE`) only at DEBUG. `kiosk run` only: the
+    tests keep pytest-qt's handler, which fails a test on an unexpected Qt warning."""
 
     def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         category = context.category or "default"
         level = _QT_LEVELS.get(kind, logging.WARNING)
         if message.startswith(QT_NOISE.get(category, ())):
             level = logging.DEBUG
-        logging.getLogger(f"qt.{category}").log(level, "%s", message)
+        name = category if category.startswith("qt.") else f"qt.{category}"
+        logging.getLogger(name).log(level, "%s", message)
 
     qInstallMessageHandler(handler)

@@ -69,6 +69,11 @@ class ScreenFollower(QObject):
         if screen is None:
             return
         geometry = screen.geometry()
+        if geometry.isEmpty():
+            # Qt's placeholder while no output is connected: nothing to cover until a real
+            # screen arrives (primaryScreenChanged).
+            log.info("no screen connected: waiting for one")
+            return
         window = self._window
         handle = window.windowHandle()
         if handle is not None and handle.screen() is not screen:

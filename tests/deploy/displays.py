@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -52,27 +53,53 @@ def session_env(extra: Mapping[str, str]) -> dict[str, str]:
 
 
 class ReadySocket:
-    """The receiving end of `$NOTIFY_SOCKET`: the kiosk says READY=1 after its first paint."""
+    """The receiving end of `$NOTIFY_SOCKET`, as systemd's: READY=1 after the kiosk's first
+    paint, WATCHDOG=1 pings, STATUS=... Every datagram is kept, read on a thread."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._sock.bind(str(path))
-        self._sock.settimeout(0.2)
+        self._sock.settimeout(0.1)
+        self._messages: list[str] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="notify-socket", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data = self._sock.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self._messages.append(data.decode("utf-8", "replace"))
+
+    def received(self, prefix: str, within: float = 0) -> bool:
+        """Whether a message starting with `prefix` came, waiting up to `within` seconds."""
+        deadline = time.monotonic() + within
+        while True:
+            with self._lock:
+                if any(message.startswith(prefix) for message in self._messages):
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
 
     def wait_ready(self, alive: Callable[[], bool], timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if self._sock.recv(4096).startswith(b"READY=1"):
-                    return
-            except TimeoutError:
-                pass
+        while not self.received("READY=1", within=0.2):
             if not alive():
                 raise AssertionError("the kiosk (or its compositor) exited before READY=1")
-        raise AssertionError(f"no READY=1 within {timeout:.0f} s")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no READY=1 within {timeout:.0f} s")
 
     def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
         self._sock.close()
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor, QImage
 
+from kiosk.ui.theme import Theme
+
 _XWD_HEADER = struct.Struct(">25I")
 _XWD_FIELDS = (
     "header_size",
@@ -92,6 +94,12 @@ def coverage_problems(image: QImage, background: str, header: str) -> list[str]:
     band = sum(1 for x in range(width) if image.pixel(x, 1) == top)
     if band < width * 0.6:
         problems.append(f"only {band} of {width} pixels along the top edge in the header colour")
+    # The header as tall as the kiosk makes it for this height: a window laid out for another
+    # size (bigger than the output, so still covering it) shows a header of the wrong height.
+    expected = Theme(height).header_height
+    tall = next((y for y in range(height) if image.pixel(2, y) != top), height)
+    if abs(tall - expected) > Theme(height).px(12):  # the burn-in shift moves it a little
+        problems.append(f"the header is {tall} px tall, not {expected} (laid out for another size)")
     return problems
 
 
