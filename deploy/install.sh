@@ -78,7 +78,8 @@ if [ ! -x "$PREFIX/.venv/bin/python" ]; then
     "$PYTHON" -m venv "$PREFIX/.venv"
 fi
 "$PREFIX/.venv/bin/pip" install --quiet --upgrade pip
-"$PREFIX/.venv/bin/pip" install --quiet "$PREFIX"
+# Editable: the bundled fonts, sounds and the config template are read from $PREFIX itself.
+"$PREFIX/.venv/bin/pip" install --quiet --editable "$PREFIX"
 chown -R root:root "$PREFIX"
 chmod -R go+rX "$PREFIX"
 
@@ -103,7 +104,9 @@ sed -i "s#/opt/kiosk#$PREFIX#g" /etc/systemd/system/kiosk.service
 rm -f /etc/systemd/system/kiosk.service.d/desktop.conf /etc/lightdm/lightdm.conf.d/50-kiosk-autologin.conf
 # No desktop, no display manager: the console, and tty1 is the kiosk's.
 systemctl set-default multi-user.target
-systemctl daemon-reload
+if [ -d /run/systemd/system ]; then  # systemd is running (not a chroot being prepared)
+    systemctl daemon-reload
+fi
 if command -v systemd-analyze >/dev/null; then
     systemd-analyze verify /etc/systemd/system/kiosk.service || true
 fi

@@ -18,6 +18,7 @@ from kiosk.board.display_schedule import schedule_from_display
 from kiosk.config import Config
 from kiosk.demo.hooks import add_goal_job, prepare_demo
 from kiosk.scheduling import add_upload_job, build_scheduler, upload_soon
+from kiosk.screen_power import screen_power_for
 from kiosk.ui.application import (
     ensure_app,
     install_quit_shortcut,
@@ -55,6 +56,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     sound = None
     if config.celebration.sound:
         sound = CelebrationSound(config.celebration, store_now, parent=app)
+    power = screen_power_for(config.display.off_mode, config.display.cec_tool)
     window = KioskWindow(
         config.screens,
         config.display,
@@ -62,6 +64,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         celebration=config.celebration,
         schedule=schedule_from_display(config.display, tz),
         sound=sound,
+        screen_power=power,
     )
     controller = BoardController(
         window,
@@ -72,6 +75,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     )
     manager = install_manager_area(window, config, db, writer, now=store_now)
     manager.data_changed.connect(controller.refresh)
+    manager.opened.connect(window.manager_opened)  # a TV in CEC standby wakes for a manager
+    manager.closed.connect(window.manager_closed)
     # The first snapshot goes through the detector too: goals met before the start are
     # recorded, not celebrated. (`kiosk run` wrote the demo's feeds below its goal.)
     controller.present(loader.load_now())
@@ -104,6 +109,8 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         manager.shutdown()
         if uploader is not None:
             uploader.close()
+        if power is not None:
+            power.close()
         # A pull in progress finishes its transaction on the writer; then we close.
         threading.Thread(target=service.close, daemon=True).start()
 

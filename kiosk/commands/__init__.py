@@ -41,6 +41,10 @@ def handler_for(command: str) -> Handler:
         from kiosk.commands.pin import pin
 
         return pin
+    if command == "doctor":
+        from kiosk.commands.doctor import doctor
+
+        return doctor
     raise ValueError(f"no handler for command {command!r}")
 
 
@@ -50,6 +54,11 @@ def dispatch(args: argparse.Namespace) -> int:
         from kiosk.commands.feeds_check import feeds_check
 
         return feeds_check(args)
+    if args.command == "init":
+        # It writes the config, so it cannot start by reading one.
+        from kiosk.commands.init import init
+
+        return init(args)
     config = load_config(default_config_path(args.config))
     setup_logging(
         config.logging,
