@@ -84,7 +84,11 @@ def service_state(unit: str = "kiosk.service") -> str | None:
         check=False,
     )
     values = done.stdout.split()
-    if done.returncode != 0 or len(values) != 2 or values[0] != "loaded":
+    if done.returncode != 0:
+        # No systemd to ask (a container, a chroot being prepared): installed or not.
+        installed = Path("/etc/systemd/system", unit).exists()
+        return "not running under systemd here" if installed else None
+    if len(values) != 2 or values[0] != "loaded":
         return None
     return values[1]
 
