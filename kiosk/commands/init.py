@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.config import ConfigError, default_config_path, load_config
+from kiosk.config import MIN_SIGNATURE_SECRET_BYTES, ConfigError, default_config_path, load_config
 from kiosk.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kiosk.manager.pin import PinError, WeakPinError, check_pin_policy, save_pin
 
@@ -43,6 +43,7 @@ SECRET_VARIABLE = "HQ_FEED_SECRET"
 _SECRET_TEXT = re.compile(r"[A-Za-z0-9._~+/=-]+")
 _STORE_ID = re.compile(r"[^\s,;\"']{1,64}")
 _MAX_LINE = 4096
+
 TEMPLATE_NAME = "config.example.toml"
 
 
@@ -97,6 +98,12 @@ def check_secret(text: str) -> str:
             "use letters, digits and . _ ~ + / = - only (as HQ gives it; no spaces or quotes)"
         )
     return text
+
+
+def check_signature_secret(text: str) -> str:
+    if text and len(text) < MIN_SIGNATURE_SECRET_BYTES:
+        raise BadAnswer(f"a signature secret has at least {MIN_SIGNATURE_SECRET_BYTES} characters")
+    return check_secret(text)
 
 
 def feed_url(base: str, template_url: str) -> str:
@@ -190,11 +197,9 @@ def ask_everything(asker: Asker, feeds: list[dict[str, Any]], min_pin: int) -> S
     secret = asker.ask(
         "Feed signature secret from HQ (empty: feeds are not signed)",
         "",
-        check_secret,
+        check_signature_secret,
         secret=True,
     )
-    if secret and len(secret) < 16:
-        raise BadAnswer("the signature secret must have at least 16 characters")
     pin = asker.ask_pin(min_pin)
     return StoreAnswers(store_id, name, zone, urls, token, secret, pin)
 

@@ -123,6 +123,7 @@ def test_without_token_or_secret_the_feeds_are_plain(tmp_path: Path) -> None:
         (answers(store="S 42"), 1, "no spaces"),
         (answers(base="hq.example.org/feeds"), 4, "is not an http(s) URL"),
         (answers(token="abc def"), 11, "no spaces or quotes"),
+        (answers(secret="short"), 12, "at least 16 characters"),
         (answers(pin="1234"), 13, "run in order"),
     ],
 )
