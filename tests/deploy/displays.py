@@ -39,6 +39,36 @@ def need(binary: str) -> str:
     return path
 
 
+def unprivileged(folder: Path) -> list[str]:
+    """As root: the command prefix that runs a program as `nobody`, the way the unit runs the
+    kiosk as its own user, with `folder` (and all in it) handed to `nobody`. Not root: [].
+    Also [] when `nobody` cannot run this interpreter (one in root's home, pyenv's): then
+    the program runs as root, which cage allows since 0.1.5."""
+    if os.geteuid() != 0:
+        return []
+    import pwd
+
+    account = pwd.getpwnam("nobody")
+    prefix = [
+        need("setpriv"),
+        f"--reuid={account.pw_uid}",
+        f"--regid={account.pw_gid}",
+        "--clear-groups",
+    ]
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", "import kiosk, PySide6"],
+        cwd="/",
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    if probe.returncode != 0:
+        return []
+    for path in (folder, *folder.rglob("*")):
+        os.chown(path, account.pw_uid, account.pw_gid)
+    return prefix
+
+
 def demo_config(folder: Path) -> Path:
     """The shipped demo config in a folder of its own, as in a fresh checkout."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,11 @@ process, logs no Qt noise, and stops cleanly the way the unit's ExecStop stops i
 from __future__ import annotations
 
 import shlex
+import shutil
 import signal
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,7 @@ from tests.deploy.displays import (
     session_env,
     set_mode,
     start,
+    unprivileged,
     until_covered,
     wayland_socket,
 )
@@ -93,14 +97,29 @@ def kiosk_child(cage_pid: int) -> int:
     return int(children[0])
 
 
-def test_the_unit_shows_the_board_under_cage_on_any_mode(tmp_path: Path, cage: str) -> None:
-    config = demo_config(tmp_path / "store")
-    runtime = tmp_path / "run"
+@pytest.fixture
+def home() -> Iterator[Path]:
+    """The session's folder: outside pytest's (root-only) temporary folder, so that the
+    unprivileged user cage and the kiosk run as can reach it."""
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-cage-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_unit_shows_the_board_under_cage_on_any_mode(
+    tmp_path: Path, home: Path, cage: str
+) -> None:
+    config = demo_config(home / "store")
+    runtime = home / "run"
     runtime.mkdir(mode=0o700)
-    ready = ReadySocket(tmp_path / "notify.sock")
+    (home / "state").mkdir()
+    ready = ReadySocket(home / "notify.sock")
+    ready.path.chmod(0o666)  # systemd's socket takes anyone's datagrams; so does this one
+    as_kiosk_user = unprivileged(home)
     env = session_env(
         {
-            **unit_environment(config, tmp_path / "state"),
+            **unit_environment(config, home / "state"),
             # What systemd gives the unit's main process: its notify socket and watchdog. The
             # shell below becomes cage (exec), so its PID is the main PID.
             "NOTIFY_SOCKET": str(ready.path),
@@ -111,7 +130,11 @@ def test_the_unit_shows_the_board_under_cage_on_any_mode(tmp_path: Path, cage: s
             "WLR_LIBINPUT_NO_DEVICES": "1",
         }
     )
-    argv = ["/bin/sh", "-c", 'WATCHDOG_PID=$$ exec "$@"', "sh", *unit_command(runtime, cage)]
+    argv = [
+        *as_kiosk_user,
+        *("/bin/sh", "-c", 'WATCHDOG_PID=$$ exec "$@"', "sh"),
+        *unit_command(runtime, cage),
+    ]
     session = start(argv, env, config.parent, tmp_path / "session.log")
     try:
         ready.wait_ready(session.alive)
@@ -142,7 +165,7 @@ def test_the_unit_shows_the_board_under_cage_on_any_mode(tmp_path: Path, cage: s
         assert ready.received("WATCHDOG=1", within=5), "no WATCHDOG=1 from the kiosk"
 
         # ExecStop: SIGTERM to the kiosk; cage follows its application out.
-        kiosk = kiosk_child(session.process.pid)
+        kiosk = kiosk_child(session.process.pid)  # setpriv and sh exec: the PID is cage's
         subprocess.run(["kill", "-TERM", str(kiosk)], check=True)
         code = session.process.wait(timeout=30)
     finally:
