@@ -4,7 +4,7 @@ display and fonts, the database writable, free disk, each feed reachable (with i
 the clock synchronised and agreeing with HQ's (the `Date` of HQ's answers), the time zone,
 the manager PIN, and with `off_mode = "cec"` the TV's power control. Every line starts with
 ok, warn or FAIL and says what to do; the exit code is 1 when a line says FAIL. The checks
-are in `kiosk.field_checks`; nothing is changed.
+are in `kiosk.doctor`; nothing is changed.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import argparse
 import os
 
 from kiosk.config import Config
+from kiosk.doctor import run_checks
 from kiosk.exits import EXIT_FAILED, EXIT_OK
-from kiosk.field_checks import run_checks
 
 
 def doctor(config: Config, args: argparse.Namespace) -> int:
