@@ -91,7 +91,10 @@ class DisplayConfig:
     # Opening hours in store time; both None: always on. close <= open crosses midnight.
     open_at: dt.time | None = None
     close_at: dt.time | None = None
-    off_mode: str = "black"  # outside opening hours: "black" or a dim "clock"
+    # Outside opening hours: "black", a dim "clock", or "cec": the TV itself off and on again
+    # over HDMI-CEC (kiosk/screen_power.py), with `cec_tool` "cec-ctl", "cec-client" or "auto".
+    off_mode: str = "black"
+    cec_tool: str = "auto"
     # Burn-in protection: everything moves by up to this many pixels (at 1080p, scaled),
     # one step every `shift_minutes`. 0 turns it off.
     shift_pixels: int = 4
@@ -548,7 +551,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         open_at=open_at,
         close_at=close_at,
         off_mode=disp_s.choice(
-            "off_mode", ("black", "clock"), default_of(DisplayConfig, "off_mode")
+            "off_mode", ("black", "clock", "cec"), default_of(DisplayConfig, "off_mode")
+        ),
+        cec_tool=disp_s.choice(
+            "cec_tool", ("auto", "cec-ctl", "cec-client"), default_of(DisplayConfig, "cec_tool")
         ),
         shift_pixels=disp_s.number(
             "shift_pixels",

@@ -158,10 +158,9 @@ def build_scheduler(
 def build_headless_scheduler(
     config: Config, service: SyncService, on_report: ReportSink, *, now: dt.datetime | None = None
 ) -> BackgroundScheduler:
-    """Every job of `kiosk sync` (without --once): the feeds and the new day."""
-    return build_scheduler(
-        config, service, on_report, on_new_day=partial(prepare_demo, config), now=now
-    )
+    """Every job of `kiosk sync` (without --once): the feeds. No new-day job: only `kiosk run`
+    writes the demo's feeds, and the feeds' own jobs pull the new day's data."""
+    return build_scheduler(config, service, on_report, now=now)
 
 
 def run_headless(config: Config, service: SyncService) -> int:
