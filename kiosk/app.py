@@ -44,7 +44,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     if other is not None:
         log.error("another kiosk (process %d) is already running on this database", other)
         return 1
-    app = ensure_app(keyboard=True)
+    app = ensure_app(keyboard=True, locale=config.store.locale)
     restart = RestartRequest(app)
     # Only `kiosk run` (at start) and `kiosk repair` may move a damaged database aside.
     db = open_database(config.database_path, repair=True, on_replaced=restart.request)

@@ -21,17 +21,22 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.ui.fonts import FAMILY, load_fonts
+from kiosk.ui.i18n import use_locale
 
 log = logging.getLogger(__name__)
 
 
-def ensure_app(*, offscreen: bool = False, keyboard: bool = False) -> QApplication:
+def ensure_app(
+    *, offscreen: bool = False, keyboard: bool = False, locale: str | None = None
+) -> QApplication:
     """The process's QApplication (made when there is none) with the bundled fonts loaded.
 
     `offscreen=True` selects Qt's offscreen platform when this call creates the application
     and no platform was chosen, so a screenshot works on a server without a display.
     `keyboard=True` selects Qt Virtual Keyboard as the input method (`kiosk run` only: it
-    loads QtQml and QtQuick, which a screenshot does not need).
+    loads QtQml and QtQuick, which a screenshot does not need). `locale` (`[store] locale`)
+    makes the screens speak it from now on (`kiosk.ui.i18n.use_locale`); None leaves the
+    language as it is.
     """
     app = QApplication.instance()
     if app is None:
@@ -52,6 +57,8 @@ def ensure_app(*, offscreen: bool = False, keyboard: bool = False) -> QApplicati
     font = app.font()
     font.setFamily(FAMILY)
     app.setFont(font)
+    if locale is not None:
+        use_locale(locale)
     return app
 
 

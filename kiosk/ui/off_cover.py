@@ -8,7 +8,7 @@ no timer: the window, which wakes once a minute anyway in clock mode, calls `set
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.fonts import make_font
@@ -56,6 +56,13 @@ class OffCover(QWidget):
     def time_text(self) -> str:
         return self._time if self.shows_clock else ""
 
+    def note_text(self) -> str:
+        """What the dim clock says under the time ("Back at 07:00"), "" in black mode."""
+        return self._note if self.shows_clock else ""
+
+    def note_font(self) -> QFont:
+        return make_font(self._theme.px(40), condensed=True)
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self.update()
@@ -83,7 +90,7 @@ class OffCover(QWidget):
             t = self._theme
             box = self.clock_rect()
             clock_font = make_font(t.px(200), bold=True, condensed=True)
-            note_font = make_font(t.px(40), condensed=True)
+            note_font = self.note_font()
             clock_h = round(box.height() * 0.75)
             painter.setPen(self._dim)
             painter.setFont(clock_font)
