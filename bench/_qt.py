@@ -94,7 +94,12 @@ def kiosk_cmd(config: Path, *args: str) -> list[str]:
 
 
 def sync_demo(config: Path) -> None:
-    """Write the demo feeds and pull them once (`kiosk sync --once`), not measured."""
+    """Write the demo feeds (as `kiosk run` does at start) and pull them once (`kiosk sync
+    --once`), not measured."""
+    from kiosk.config import load_config
+    from kiosk.demo.hooks import prepare_demo
+
+    prepare_demo(load_config(config))
     subprocess.run(
         kiosk_cmd(config, "sync", "--once"),
         cwd=REPO,

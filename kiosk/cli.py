@@ -147,6 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the database and rebuild it if damaged (with the kiosk stopped)",
     )
 
+    init = sub.add_parser(
+        "init", parents=[common], help="this store's config, secrets and PIN (asked on stdin)"
+    )
+    init.add_argument("--template", metavar="PATH", help="default: deploy/config.example.toml")
+    init.add_argument("--env-file", metavar="PATH", help="default: kiosk.env beside the config")
+    init.add_argument("--state-dir", metavar="DIR", help="instead of /var/lib/kiosk")
+    init.add_argument("--log-dir", metavar="DIR", help="instead of /var/log/kiosk")
+    init.add_argument("--force", action="store_true", help="replace a config that was edited")
+
+    sub.add_parser("doctor", parents=[common], help="check what breaks in the field: a checklist")
+
     pin = sub.add_parser("pin", parents=[common], help="the manager PIN")
     pin_sub = pin.add_subparsers(dest="pin_command", metavar="ACTION", parser_class=_Parser)
     pin_sub.required = True

@@ -95,7 +95,10 @@ class DisplayConfig:
     # Opening hours in store time; both None: always on. close <= open crosses midnight.
     open_at: dt.time | None = None
     close_at: dt.time | None = None
-    off_mode: str = "black"  # outside opening hours: "black" or a dim "clock"
+    # Outside opening hours: "black", a dim "clock", or "cec": the TV itself off and on again
+    # over HDMI-CEC (kiosk/screen_power.py), with `cec_tool` "cec-ctl", "cec-client" or "auto".
+    off_mode: str = "black"
+    cec_tool: str = "auto"
     # Burn-in protection: everything moves by up to this many pixels (at 1080p, scaled),
     # one step every `shift_minutes`. 0 turns it off.
     shift_pixels: int = 4
@@ -153,17 +156,22 @@ class ManagerConfig:
 
 
 @dataclass(frozen=True)
-class HqUploadConfig:
-    """Where manager entries and shout-outs are POSTed; None url: uploads are off."""
+class HqConfig:
+    """The HQ service (kiosk-hq, docs/hq.md) the kiosk reports to; None url: HQ is off.
 
-    upload_url: str | None = None
+    Manager entries and shout-outs go to `<url>/api/v1/uploads`, heartbeats to
+    `<url>/api/v1/heartbeat`.
+    """
+
+    url: str | None = None  # the service's base URL, e.g. "https://hq.example.com"
     token: str | None = None
+    heartbeat_minutes: float = 5
     retry_seconds: float = 60  # first retry; doubles up to max_retry_seconds
     max_retry_seconds: float = 3600
     timeout_seconds: float = 20
 
     def __repr__(self) -> str:  # never print the token
-        return f"HqUploadConfig(upload_url={self.upload_url!r})"
+        return f"HqConfig(url={self.url!r})"
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,7 @@ class Config:
     sync: SyncConfig
     logging: LoggingConfig
     manager: ManagerConfig
-    hq: HqUploadConfig = field(default_factory=HqUploadConfig)
+    hq: HqConfig = field(default_factory=HqConfig)
     celebration: CelebrationConfig = field(default_factory=CelebrationConfig)
     demo_feeds_dir: Path | None = None
 
@@ -395,6 +403,65 @@ def _secret(section: _Section, key: str, problems: _Problems) -> str | None:
     return direct
 
 
+# kiosk-hq's routes under `[hq] url` (docs/hq.md, "The wire protocol"); sync/upload.py posts
+# to the same two.
+HQ_UPLOADS_PATH = "/api/v1/uploads"
+HQ_HEARTBEAT_PATH = "/api/v1/heartbeat"
+
+
+def _hq_url(section: _Section) -> str | None:
+    """`[hq] url`: the HQ service's base URL. The old `upload_url` (a full URL the outbox was
+    POSTed to) is refused with the line to write instead: an endpoint that is not kiosk-hq
+    never acknowledges an item, so keeping it would leave the outbox filling up silently."""
+    raw = section.string("url", None)
+    old = section.string("upload_url", None)
+    if old is not None:
+        stripped = old.strip().rstrip("/")
+        parts = urlsplit(stripped)
+        base = ""
+        if stripped.endswith(HQ_UPLOADS_PATH):  # it already pointed at kiosk-hq
+            base = stripped[: -len(HQ_UPLOADS_PATH)]
+        elif parts.scheme.lower() in ("http", "https") and parts.hostname:
+            try:
+                port = f":{parts.port}" if parts.port else ""
+            except ValueError:
+                port = ""
+            base = f"{parts.scheme}://{parts.hostname}{port}"
+        suggestion = f'url = "{base}"' if base else 'url = "https://<your HQ host>"'
+        section._bad(
+            "upload_url",
+            "was replaced by url, the base URL of the HQ service (kiosk-hq): write "
+            f"{suggestion} instead (uploads go to <url>{HQ_UPLOADS_PATH}, heartbeats to "
+            f"<url>{HQ_HEARTBEAT_PATH}; see docs/hq.md)",
+        )
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        section._bad("url", f"{raw!r} is not a valid URL: bad port")
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        section._bad("url", f"{raw!r} is not an http(s) URL with a host")
+        return None
+    if parts.query or parts.fragment or parts.username or parts.password:
+        section._bad(
+            "url",
+            f"{raw!r}: give the service's base URL only (no user, query or fragment; the "
+            "token goes in token or token_env)",
+        )
+        return None
+    if parts.path.rstrip("/").endswith((HQ_UPLOADS_PATH, HQ_HEARTBEAT_PATH)):
+        base = raw[: raw.rindex("/api/v1/")]
+        section._bad(
+            "url",
+            f'{raw!r} is an API route: give the service\'s base URL (url = "{base}")',
+        )
+        return None
+    return raw.rstrip("/")
+
+
 def _fetch_options(section: _Section, base: FetchOptions, config_dir: Path) -> FetchOptions:
     ca = section.string("ca_bundle", None)
     ca_path = None
@@ -489,7 +556,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         open_at=open_at,
         close_at=close_at,
         off_mode=disp_s.choice(
-            "off_mode", ("black", "clock"), default_of(DisplayConfig, "off_mode")
+            "off_mode", ("black", "clock", "cec"), default_of(DisplayConfig, "off_mode")
+        ),
+        cec_tool=disp_s.choice(
+            "cec_tool", ("auto", "cec-ctl", "cec-client"), default_of(DisplayConfig, "cec_tool")
         ),
         shift_pixels=disp_s.number(
             "shift_pixels",
@@ -608,28 +678,26 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
 
     # [hq]
     hq_s = _Section(data.get("hq", {}), "[hq]", problems)
-    raw_upload = hq_s.string("upload_url", None)
-    upload_url = None
-    if raw_upload is not None:
-        parts = urlsplit(raw_upload)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            hq_s._bad("upload_url", f"{raw_upload!r} is not an http(s) URL with a host")
-        else:
-            upload_url = raw_upload
-    hq = HqUploadConfig(
-        upload_url=upload_url,
+    hq = HqConfig(
+        url=_hq_url(hq_s),
         token=_secret(hq_s, "token", problems),
+        heartbeat_minutes=hq_s.number(
+            "heartbeat_minutes",
+            default_of(HqConfig, "heartbeat_minutes"),
+            minimum=0.1,
+            maximum=24 * 60,
+        ),
         retry_seconds=hq_s.number(
-            "retry_seconds", default_of(HqUploadConfig, "retry_seconds"), minimum=1, maximum=86400
+            "retry_seconds", default_of(HqConfig, "retry_seconds"), minimum=1, maximum=86400
         ),
         max_retry_seconds=hq_s.number(
             "max_retry_seconds",
-            default_of(HqUploadConfig, "max_retry_seconds"),
+            default_of(HqConfig, "max_retry_seconds"),
             minimum=1,
             maximum=7 * 86400,
         ),
         timeout_seconds=hq_s.number(
-            "timeout_seconds", default_of(HqUploadConfig, "timeout_seconds"), minimum=1, maximum=600
+            "timeout_seconds", default_of(HqConfig, "timeout_seconds"), minimum=1, maximum=600
         ),
     )
     hq_s.finish()

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 
 from kiosk.config import Config, default_config_path, load_config
-from kiosk.demo.hooks import prepare_demo
 from kiosk.exits import EXIT_FAILED
 from kiosk.logs import setup_logging
 from sync.store.db import DatabaseDamaged
@@ -53,6 +52,10 @@ def handler_for(command: str) -> Handler:
         from kiosk.commands.repair import repair
 
         return repair
+    if command == "doctor":
+        from kiosk.commands.doctor import doctor
+
+        return doctor
     raise ValueError(f"no handler for command {command!r}")
 
 
@@ -62,6 +65,11 @@ def dispatch(args: argparse.Namespace) -> int:
         from kiosk.commands.feeds_check import feeds_check
 
         return feeds_check(args)
+    if args.command == "init":
+        # It writes the config, so it cannot start by reading one.
+        from kiosk.commands.init import init
+
+        return init(args)
     config = load_config(default_config_path(args.config))
     long_running = args.command in ("run", "sync") and not getattr(args, "once", False)
     setup_logging(
@@ -69,7 +77,6 @@ def dispatch(args: argparse.Namespace) -> int:
         console_level="INFO" if long_running else "ERROR",
         console_tracebacks=long_running,
     )
-    prepare_demo(config)
     try:
         return handler_for(args.command)(config, args)
     except DatabaseDamaged as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 
 from kiosk.board.display_schedule import schedule_from_display
@@ -20,7 +21,7 @@ from kiosk.board.scoreboard import build_scoreboard
 from kiosk.board.to_win import board_to_win, to_win_text
 from kiosk.board.wording import entry_status_text, pace_text, used_pace_text, used_text
 from kiosk.config import Config
-from kiosk.demo.hooks import pull_if_never_synced
+from kiosk.demo.hooks import first_look
 from kiosk.exits import EXIT_OK
 from sync.clock import utc_now
 from sync.store.db import open_database
@@ -30,11 +31,12 @@ def scoreboard(config: Config, args: argparse.Namespace) -> int:
     day = args.date or config.store.today()
     db = open_database(config.database_path)
     try:
-        pull_if_never_synced(config, db)
-        with db.read() as session:
+        with first_look(config, db) as (shown, note), shown.read() as session:
             board = build_scoreboard(session, config.store.id, day)
     finally:
         db.dispose()
+    if note:
+        print(f"kiosk: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps(board.as_json(), indent=2))
         return EXIT_OK

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk.board.snapshot import load_snapshot
 from kiosk.config import Config
-from kiosk.demo.hooks import pull_if_never_synced
+from kiosk.demo.hooks import first_look
 from kiosk.exits import EXIT_FAILED, EXIT_OK, UsageError
 from sync.clock import utc_now
 from sync.store.db import open_database
@@ -18,10 +18,12 @@ def screenshot(config: Config, args: argparse.Namespace) -> int:
     day = args.date or config.store.today()
     db = open_database(config.database_path)
     try:
-        pull_if_never_synced(config, db)
-        snapshot = load_snapshot(db, config, day, utc_now())
+        with first_look(config, db) as (shown, note):
+            snapshot = load_snapshot(shown, config, day, utc_now())
     finally:
         db.dispose()
+    if note:
+        print(f"kiosk: {note}", file=sys.stderr)
 
     from kiosk.ui.render import save_png  # Qt: only this command pays for it
 

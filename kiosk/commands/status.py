@@ -1,9 +1,10 @@
 """`kiosk status [--json]`: per feed, the last attempt and success, rows, errors, bad rows; the
-outbox of uploads waiting for HQ."""
+outbox of uploads waiting for HQ, and the heartbeat (the last one HQ acknowledged)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from typing import Any
 
@@ -15,7 +16,7 @@ from sync.service import store_id_hint
 from sync.status import feed_statuses
 from sync.store.db import open_database
 from sync.store.storage import disk_problem
-from sync.upload import outbox_status
+from sync.upload import HeartbeatStatus, heartbeat_status, outbox_status
 
 
 def status(config: Config, args: argparse.Namespace) -> int:
@@ -24,6 +25,7 @@ def status(config: Config, args: argparse.Namespace) -> int:
         with db.read() as session:
             feeds = feed_statuses(session, config.feeds, config.store.tz)
             box = outbox_status(session)
+            beat = heartbeat_status(session)
         problem = db.disk_problem or disk_problem(config.database_path)
     finally:
         db.dispose()
@@ -31,20 +33,20 @@ def status(config: Config, args: argparse.Namespace) -> int:
         "path": str(config.database_path),
         "problem": problem.text if problem is not None else None,
     }
-    oldest = (
-        box.oldest.astimezone(config.store.tz).isoformat(timespec="seconds") if box.oldest else None
-    )
+    oldest = _local(config, box.oldest)
     outbox = {
         "pending": box.pending,
         "oldest": oldest,
         "last_error": box.last_error,
-        "upload": "on" if config.hq.upload_url else "off",
+        "upload": "on" if config.hq.url else "off",
     }
+    heartbeat = _heartbeat(config, beat)
     if args.json:
         document = {
             "store_id": config.store.id,
             "feeds": feeds,
             "outbox": outbox,
+            "heartbeat": heartbeat,
             "database": database,
         }
         print(json.dumps(document, indent=2))
@@ -78,10 +80,45 @@ def status(config: Config, args: argparse.Namespace) -> int:
         line += f", oldest since {oldest}"
     if box.last_error:
         line += f"  last error: {box.last_error}"
-    if not config.hq.upload_url:
-        line += "  (uploads off: no [hq] upload_url)"
+    if not config.hq.url:
+        line += "  (uploads off: no [hq] url)"
     print(line)
+    print(_heartbeat_line(heartbeat))
     return EXIT_OK
+
+
+def _local(config: Config, moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(config.store.tz).isoformat(timespec="seconds") if moment else None
+
+
+def _heartbeat(config: Config, beat: HeartbeatStatus) -> dict[str, Any]:
+    return {
+        "on": bool(config.hq.url),
+        "every_minutes": config.hq.heartbeat_minutes,
+        "last_acknowledged": _local(config, beat.last_acknowledged),
+        "waiting_since": _local(config, beat.waiting_since),
+        "attempts": beat.attempts,
+        "last_error": beat.last_error,
+    }
+
+
+def _heartbeat_line(heartbeat: dict[str, Any]) -> str:
+    """`heartbeat      every 5 min, last acknowledged ...  last error: ...`."""
+    if not heartbeat["on"]:
+        line = f"{'heartbeat':<14} off (no [hq] url)"
+        if heartbeat["last_acknowledged"]:
+            line += f", last acknowledged {heartbeat['last_acknowledged']}"
+        return line
+    every = f"{heartbeat['every_minutes']:g} min"
+    last = heartbeat["last_acknowledged"]
+    line = f"{'heartbeat':<14} every {every}, " + (
+        f"last acknowledged by HQ {last}" if last else "never acknowledged by HQ yet"
+    )
+    if heartbeat["last_error"]:
+        tries = heartbeat["attempts"]
+        line += f"  last error ({tries} attempt{'s' if tries != 1 else ''}): "
+        line += heartbeat["last_error"]
+    return line
 
 
 def _how_read(feed: dict[str, Any], own_store: str) -> str:

@@ -50,4 +50,10 @@ def sync_feeds(config: Config, args: argparse.Namespace) -> int:
         db.dispose()
     for report in reports:
         print(report.line())
+    if config.demo_feeds_dir is not None and not any(config.demo_feeds_dir.glob("*.csv")):
+        print(
+            f"kiosk: `kiosk run` publishes the demo's feeds (in {config.demo_feeds_dir}): "
+            "start it once",
+            file=sys.stderr,
+        )
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED

@@ -1,22 +1,27 @@
 """Demo HQ feeds, generated for today's date so the shipped demo never looks stale.
 
-`[demo] feeds_dir` in the config turns this on: every command writes the feeds there before it
-reads anything (only files whose content changed are rewritten, so an unchanged demo feed stays
-"unchanged" for the sync). The numbers are pseudo-random but fixed for a given store and day.
+`[demo] feeds_dir` in the config turns this on. `kiosk run` is the demo's stand-in for HQ and
+the only writer of that folder: at start and at each new day (only files whose content changed
+are rewritten, so an unchanged demo feed stays "unchanged" for the sync). No other command
+writes there: a `kiosk pin set` or `kiosk status` beside a running demo must not undo what it
+showed (`kiosk.demo.hooks`). The numbers are pseudo-random but fixed for a given store and day.
 
 A newcomer should see a celebration without waiting for a real goal: the demo store's
-five-star comments today stand one below the day goal (`goal_met=False`, what every command
+five-star comments today stand one below the day goal (`goal_met=False`, what the start
 writes), and `kiosk run` rewrites the metrics feed about a minute after start with the goal
-crossed (`goal_met=True`, see `kiosk.app`), so the next pull meets it on screen.
+crossed (`goal_met=True`, see `kiosk.demo.hooks`), so the next pull meets it on screen.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import os
 import random
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -369,7 +374,12 @@ def demo_feeds(store: StoreConfig, today: dt.date, *, goal_met: bool = False) ->
 def write_demo_feeds(
     folder: Path, store: StoreConfig, today: dt.date, *, goal_met: bool = False
 ) -> list[Path]:
-    """Write the demo feeds into `folder`; returns the files that changed."""
+    """Write the demo feeds into `folder`; returns the files that changed.
+
+    Each file is written to a temporary file of its own in `folder`, then renamed over the
+    old one: a sync never reads half a file, and two writers at once (the start and the
+    demo's goal job, or two kiosks on one checkout) never take each other's temporary file.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     for name, content in demo_feeds(store, today, goal_met=goal_met).items():
@@ -380,8 +390,20 @@ def write_demo_feeds(
                 continue
         except FileNotFoundError:
             pass
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: a sync never reads half a file
+        _replace_atomically(path, data)
         changed.append(path)
     return changed
+
+
+def _replace_atomically(path: Path, data: bytes) -> None:
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        # mkstemp makes it 0600; demo feeds are public, like the files they stand in for.
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise

@@ -1,17 +1,22 @@
-"""Where the demo meets the running kiosk: today's feeds before anything reads them, a first pull
-for a database that has never seen a feed, and the goal met on screen a minute after start.
+"""Where the demo meets the kiosk: `kiosk run` publishes today's feeds (it is the demo's
+stand-in for HQ, and the only command that writes `[demo] feeds_dir`: at start, at each new
+day, and with the goal met a minute after start); a read-only command on a demo that has
+never pulled shows today's demo board from a throwaway database instead of nothing.
 
 Each hook does nothing without `[demo]` in the config, so callers need no demo checks of their own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
-from kiosk.control import running_kiosk
 from kiosk.demo.feeds import GOAL_MET_AFTER_SECONDS, write_demo_feeds
 from sync.clock import utc_now
 
@@ -20,32 +25,66 @@ if TYPE_CHECKING:
     from sync.store.db import Database
 
 GOAL_JOB_ID = "demo-goal"
+FIRST_LOOK_NOTE = (
+    "demo: no feed pulled yet, so this shows today's demo data; `kiosk run` publishes the "
+    "demo's feeds in {folder} and pulls them"
+)
 
 
 def prepare_demo(config: Config) -> None:
-    """With `[demo]` configured, write today's demo feeds before anything reads them."""
+    """With `[demo]` configured, write today's demo feeds (`kiosk run` only: at start and at
+    each new day)."""
     if config.demo_feeds_dir is None:
         return
     write_demo_feeds(config.demo_feeds_dir, config.store, config.store.today())
 
 
-def pull_if_never_synced(config: Config, db: Database) -> None:
-    """The demo's first look: pull once if this database has never seen a feed."""
-    if config.demo_feeds_dir is None or running_kiosk(config.database_path) is not None:
-        return  # a running kiosk makes its own first pull: no second writer
+@contextmanager
+def first_look(config: Config, db: Database) -> Iterator[tuple[Database, str | None]]:
+    """The database a read-only command (`kiosk scoreboard`, `kiosk screenshot`) shows, and a
+    note for stderr.
+
+    Normally `db` itself and no note. On a demo whose database has never pulled a feed (a
+    fresh checkout, before `kiosk run`), what a newcomer expects is the demo's board, not an
+    empty one: today's demo feeds are written to a temporary folder and pulled into a
+    throwaway database, both removed afterwards. Neither `[demo] feeds_dir` nor `db` is
+    touched, so a kiosk started later (or already running) sees exactly what it wrote.
+    """
+    if config.demo_feeds_dir is None or _has_pulled(db):
+        yield db, None
+        return
+    from sync.service import SyncService
+    from sync.store.db import open_database
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as scratch:
+        folder = Path(scratch)
+        today = config.store.today()
+        written = {path.name for path in write_demo_feeds(folder, config.store, today)}
+        feeds = tuple(
+            dataclasses.replace(spec, url=str(folder / Path(spec.url).name))
+            if Path(spec.url).parent == config.demo_feeds_dir and Path(spec.url).name in written
+            else spec
+            for spec in config.feeds
+        )
+        preview = open_database(folder / "kiosk.db")
+        try:
+            service = SyncService(preview, config.store.id, feeds)
+            try:
+                service.pull_all()
+            finally:
+                service.close()
+            yield preview, FIRST_LOOK_NOTE.format(folder=config.demo_feeds_dir)
+        finally:
+            preview.dispose()
+
+
+def _has_pulled(db: Database) -> bool:
     from sqlalchemy import func, select
 
-    from sync.service import SyncService
     from sync.store.models import FeedState
 
     with db.read() as session:
-        seen = session.scalar(select(func.count()).select_from(FeedState))
-    if not seen:
-        service = SyncService(db, config.store.id, config.feeds)
-        try:
-            service.pull_all()
-        finally:
-            service.close()
+        return bool(session.scalar(select(func.count()).select_from(FeedState)))
 
 
 def add_goal_job(

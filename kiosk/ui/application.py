@@ -5,6 +5,7 @@
   `kiosk run`, `kiosk screenshot` (through `kiosk.ui.render`), the tests and the benchmarks.
 - `install_signal_handlers`: SIGTERM/SIGINT quit the event loop cleanly (systemd's stop).
 - `install_quit_shortcut`: Ctrl+Alt+Q for a technician with a keyboard.
+- `route_qt_messages`: Qt's own warnings into the kiosk's log, minus the known noise.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ import signal
 import socket
 import sys
 
-from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QObject,
+    QSocketNotifier,
+    Qt,
+    QtMsgType,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -27,21 +37,29 @@ log = logging.getLogger(__name__)
 
 
 def ensure_app(
-    *, offscreen: bool = False, keyboard: bool = False, locale: str | None = None
+    *,
+    offscreen: bool = False,
+    keyboard: bool = False,
+    decorations: bool = True,
+    locale: str | None = None,
 ) -> QApplication:
     """The process's QApplication (made when there is none) with the bundled fonts loaded.
 
     `offscreen=True` selects Qt's offscreen platform when this call creates the application
     and no platform was chosen, so a screenshot works on a server without a display.
     `keyboard=True` selects Qt Virtual Keyboard as the input method (`kiosk run` only: it
-    loads QtQml and QtQuick, which a screenshot does not need). `locale` (`[store] locale`)
-    makes the screens speak it from now on (`kiosk.ui.i18n.use_locale`); None leaves the
-    language as it is.
+    loads QtQml and QtQuick, which a screenshot does not need). `decorations=False` (the
+    fullscreen kiosk) stops Qt drawing a title bar of its own on Wayland, which it does
+    under a compositor without server-side decorations, fullscreen or not. `locale`
+    (`[store] locale`) makes the screens speak it from now on (`kiosk.ui.i18n.use_locale`);
+    None leaves the language as it is.
     """
     app = QApplication.instance()
     if app is None:
         if offscreen:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if not decorations:
+            os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
         if keyboard:
             # The manager's shout-out page types with Qt Virtual Keyboard: its input method
             # is chosen when the application starts, so it is selected here or never.
@@ -131,3 +149,44 @@ class RestartRequest(QObject):
     def _exit(self) -> None:
         log.error("restarting the kiosk (exit code %d)", RESTART_EXIT_CODE)
         self._app.exit(RESTART_EXIT_CODE)
+
+
+# Qt's messages that say nothing about a fault of the kiosk, each with why (matched on the
+# start of the text, per category): logged at DEBUG instead of filling the journal.
+QT_NOISE: dict[str, tuple[str, ...]] = {
+    # The keyboard lives inside the window (kiosk/ui/manager/keyboard.py), not in the
+    # compositor: Qt warns about the input method name on every Wayland start.
+    "qt.qpa.wayland": (
+        "qtvirtualkeyboard currently is not supported at client-side",
+        "Wayland does not support QWindow::requestActivate()",
+        # The screen went away (a TV switched off or unplugged): the compositor sends the
+        # fullscreen window a 0x0 size, which Qt ignores, and Qt stands in a placeholder
+        # screen. `ScreenFollower` says so in one line of its own ("no screen connected").
+        "There are no outputs - creating placeholder screen",
+        "Configure event with maximized or fullscreen state contains invalid",
+    ),
+}
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def route_qt_messages() -> None:
+    """Send Qt's own messages (qWarning and friends) to loggers named by their category
+    (`qt.qpa.wayland`; `qt.default` without one), so they reach kiosk.log and the journal in
+    the kiosk's format, and the known noise (`QT_NOISE`) only at DEBUG. `kiosk run` only: the
+    tests keep pytest-qt's handler, which fails a test on an unexpected Qt warning."""
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        category = context.category or "default"
+        level = _QT_LEVELS.get(kind, logging.WARNING)
+        if message.startswith(QT_NOISE.get(category, ())):
+            level = logging.DEBUG
+        name = category if category.startswith("qt.") else f"qt.{category}"
+        logging.getLogger(name).log(level, "%s", message)
+
+    qInstallMessageHandler(handler)

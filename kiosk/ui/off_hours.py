@@ -8,6 +8,10 @@ in clock mode).
 
 `schedule_from_display`, beside it, is the one place that turns `[display] open_at` /
 `close_at` into a `DisplaySchedule`.
+
+With `off_mode = "cec"` a `ScreenPower` (kiosk/screen_power.py, plain Python, its own thread)
+also puts the TV in standby at closing and wakes it at opening; and once at start, for a TV
+left in the wrong state (a power cut at night).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from kiosk.board.display_schedule import DisplaySchedule
+from kiosk.screen_power import ScreenPower
 from kiosk.ui.header import ms_to_next_minute
 from kiosk.ui.i18n import translate, words
 from kiosk.ui.off_cover import OffCover
@@ -44,12 +49,16 @@ class OffHours(QObject):
         schedule: DisplaySchedule,
         off_mode: str,
         now: Callable[[], dt.datetime],
+        power: ScreenPower | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._schedule = schedule
         self._now = now
         self._on = True
+        self._power = power
+        self._power_state = True
+        self._applied = False
         self.cover = OffCover(window, off_mode)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -76,6 +85,10 @@ class OffHours(QObject):
         if on != self._on:
             self._on = on
             self.switched.emit(on)
+        if self._power is not None and (on != self._power_state or not self._applied):
+            self._power.switch(on)  # queued: the command runs on the power thread
+            self._power_state = on
+        self._applied = True
         if not on:
             self._update_cover(now)
         seconds = self._schedule.seconds_to_change(now)
@@ -86,6 +99,12 @@ class OffHours(QObject):
         else:
             # A little late rather than early: an early wake finds nothing changed yet.
             self._timer.start(min(math.ceil(seconds * 1000) + 50, 2**31 - 1))
+
+    def wake_for_manager(self, area_open: bool) -> None:
+        """A manager opens the manager area at night: the TV on for it, off again after."""
+        if self._power is not None and not self._on:
+            self._power.switch(area_open)
+            self._power_state = area_open
 
     def show_cover(self) -> None:
         """Cover the whole window, above everything else in it."""

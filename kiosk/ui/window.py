@@ -34,6 +34,7 @@ from kiosk.board.display_schedule import BurnInShift, DisplaySchedule, schedule_
 from kiosk.board.model import BoardSnapshot, MetricEntry
 from kiosk.board.rotation import Rotator
 from kiosk.config import ALL_SCREENS, CelebrationConfig, DisplayConfig, ScreenSlot
+from kiosk.screen_power import ScreenPower
 from kiosk.ui import theme as th
 from kiosk.ui.burn_in import BurnInShifter
 from kiosk.ui.confetti import ConfettiOverlay
@@ -82,6 +83,7 @@ class KioskWindow(QWidget):
         celebration: CelebrationConfig | None = None,
         schedule: DisplaySchedule | None = None,
         sound: Chime | None = None,
+        screen_power: ScreenPower | None = None,
         confetti_clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
@@ -118,7 +120,9 @@ class KioskWindow(QWidget):
             schedule = schedule_from_display(self._display, self._now().tzinfo or dt.UTC)
         # Its cover is made here, between the confetti and the fade overlay, where it always
         # was: sibling widgets stack in the order they are made.
-        self._off_hours = OffHours(self, schedule, self._display.off_mode, self._now)
+        self._off_hours = OffHours(
+            self, schedule, self._display.off_mode, self._now, power=screen_power
+        )
         self._off_hours.switched.connect(self._on_display_switched)
         self.cover = self._off_hours.cover
         self._overlay = FadeOverlay(self)
@@ -271,6 +275,17 @@ class KioskWindow(QWidget):
         if not self.display_on:
             self._off_hours.show_cover()
         self._sync_hold()
+
+    @Slot()
+    def manager_opened(self) -> None:
+        """The manager area opened (its PIN pad): at night, a TV put in standby over CEC
+        wakes for it."""
+        self._off_hours.wake_for_manager(True)
+
+    @Slot()
+    def manager_closed(self) -> None:
+        """The manager area closed: at night, the TV goes back to standby."""
+        self._off_hours.wake_for_manager(False)
 
     # --- opening hours and burn-in ------------------------------------------------------
 

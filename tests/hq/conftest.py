@@ -1,6 +1,7 @@
 """Fixtures for the hq tests: the app in-process on SQLite, and a real PostgreSQL server.
 
-No Qt here: these tests import nothing from kiosk/ or sync/.
+No Qt here: these tests import nothing from kiosk/ or sync/, except the end-to-end test
+(test_kiosk_end_to_end.py), whose kiosk runs in its own process.
 """
 
 from __future__ import annotations

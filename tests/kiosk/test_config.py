@@ -270,6 +270,71 @@ def test_display_and_celebration_problems_name_their_key(
     assert any(expected in line for line in lines), lines
 
 
+# --- [hq]: the HQ service's base URL, its token, the heartbeat ------------------------------
+
+
+def test_hq_defaults_and_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_config(write(tmp_path, GOOD)).hq.url is None  # HQ off
+    monkeypatch.setenv("KIOSK_HQ_TOKEN", "t0k-s3cret")
+    text = GOOD + (
+        '\n[hq]\nurl = "https://hq.example.com/kiosk-hq/"\ntoken_env = "KIOSK_HQ_TOKEN"\n'
+        "heartbeat_minutes = 0.5\n"
+    )
+    hq = load_config(write(tmp_path, text)).hq
+    assert hq.url == "https://hq.example.com/kiosk-hq"  # a path prefix is kept, "/" is not
+    assert hq.token == "t0k-s3cret" and hq.heartbeat_minutes == 0.5
+    assert "t0k" not in repr(hq)
+    plain = load_config(write(tmp_path, GOOD + '\n[hq]\nurl = "http://127.0.0.1:8750"\n')).hq
+    assert plain.heartbeat_minutes == 5 and plain.token is None
+
+
+@pytest.mark.parametrize(
+    ("hq", "expected"),
+    [
+        (  # the old key, pointing at a receiver of its own
+            'upload_url = "https://hq.example.com/kiosk/uploads"',
+            "[hq] upload_url: was replaced by url, the base URL of the HQ service (kiosk-hq): "
+            'write url = "https://hq.example.com" instead (uploads go to <url>/api/v1/uploads, '
+            "heartbeats to <url>/api/v1/heartbeat; see docs/hq.md)",
+        ),
+        (  # the old key, already pointing at kiosk-hq behind a path prefix
+            'upload_url = "https://example.com:8443/hq/api/v1/uploads"',
+            "[hq] upload_url: was replaced by url, the base URL of the HQ service (kiosk-hq): "
+            'write url = "https://example.com:8443/hq" instead',
+        ),
+        ('url = "hq.example.com"', "[hq] url: 'hq.example.com' is not an http(s) URL with a host"),
+        (
+            'url = "https://hq.example.com/api/v1/heartbeat"',
+            "[hq] url: 'https://hq.example.com/api/v1/heartbeat' is an API route: give the "
+            'service\'s base URL (url = "https://hq.example.com")',
+        ),
+        (
+            'url = "https://hq.example.com/?token=abc"',
+            "[hq] url: 'https://hq.example.com/?token=abc': give the service's base URL only",
+        ),
+        ("heartbeat_minutes = 0", "[hq] heartbeat_minutes: must be at least 0.1, not 0"),
+        ('heartbeat_minutes = "5"', "[hq] heartbeat_minutes: must be a number, not a string"),
+        ('token = "a"\ntoken_env = "B"', "[hq] token: give either token or token_env, not both"),
+        ('upload_token = "a"', "[hq] upload_token: unknown key"),
+    ],
+)
+def test_hq_problems_name_their_key(tmp_path: Path, hq: str, expected: str) -> None:
+    lines = problems(tmp_path, GOOD + f"\n[hq]\n{hq}\n")
+    assert any(line.endswith(expected) or expected in line for line in lines), lines
+
+
+def test_the_old_upload_url_exits_2_with_the_line_to_write(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD + '\n[hq]\nupload_url = "https://hq.example.com/kiosk/uploads"\ntoken = "t"\n',
+    )
+    result = run_kiosk("status", "--config", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"kiosk: config: {path}: [hq] upload_url: was replaced by url")
+    assert 'write url = "https://hq.example.com" instead' in line
+
+
 def test_the_store_speaks_english_unless_told(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, GOOD)).store.locale == "en_US"
     french = GOOD.replace(

@@ -1,9 +1,10 @@
-"""deploy/: the systemd unit, its drop-in, the example config and the scripts (issue 7, item 8).
+"""deploy/: the systemd unit, the example config and the scripts (issue 7, item 8; issue 14).
 
 The unit is read as systemd reads it (every directive, repeated ones kept) and checked for
-what keeps a kiosk up: started at boot under the `kiosk` user after the clock is set,
-`Type=notify` with the GUI-thread watchdog, restarted forever, sandboxed without losing the
-display. `systemd-analyze verify` runs when the machine has it.
+what keeps a kiosk up: started at boot in cage on tty1 under the `kiosk` user after the clock
+is set, `Type=notify` with the GUI-thread watchdog, restarted forever, sandboxed without
+losing the display. `systemd-analyze verify` runs when the machine has it; the unit's command
+line itself runs under cage in tests/deploy/test_cage_wayland.py.
 """
 
 from __future__ import annotations
@@ -47,9 +48,20 @@ def words(unit: dict[str, list[str]], key: str) -> set[str]:
     return {word for value in unit.get(key, []) for word in value.split()}
 
 
-def test_the_unit_starts_kiosk_run_at_boot_under_the_kiosk_user(unit) -> None:
-    assert one(unit, "ExecStart").endswith("/.venv/bin/kiosk run")
+def test_the_unit_starts_kiosk_run_in_cage_at_boot_under_the_kiosk_user(unit) -> None:
+    command = one(unit, "ExecStart").split()
+    # cage, without -s (no switching to a console), with the kiosk as its one application;
+    # the kiosk pings the watchdog itself (WATCHDOG_PID names cage, the main process).
+    cage = command.index("/usr/bin/cage")
+    assert "-s" not in command[cage : command.index("--")]
+    assert command[-4:] == ["-u", "WATCHDOG_PID", "/opt/kiosk/.venv/bin/kiosk", "run"]
+    assert "XDG_RUNTIME_DIR=/run/kiosk" in command[:cage]  # writable: RuntimeDirectory
+    assert one(unit, "RuntimeDirectory") == "kiosk"
     assert one(unit, "User") == "kiosk" and one(unit, "Group") == "kiosk"
+    # A logind session on tty1 for cage's seat, and no login prompt there.
+    assert one(unit, "PAMName") == "kiosk" and (DEPLOY / "pam-kiosk").is_file()
+    assert one(unit, "TTYPath") == "/dev/tty1"
+    assert "getty@tty1.service" in words(unit, "Conflicts")
     assert one(unit, "WantedBy") == "multi-user.target"
     assert {"time-sync.target", "network-online.target"} <= words(unit, "After")
     assert {"time-sync.target", "network-online.target"} <= words(unit, "Wants")
@@ -59,7 +71,7 @@ def test_the_unit_starts_kiosk_run_at_boot_under_the_kiosk_user(unit) -> None:
 
 def test_the_unit_restarts_forever_and_has_the_gui_watchdog(unit) -> None:
     assert one(unit, "Type") == "notify"
-    assert one(unit, "NotifyAccess") == "main"
+    assert one(unit, "NotifyAccess") == "all"  # the kiosk is cage's child
     assert one(unit, "WatchdogSec") == "30"
     assert one(unit, "Restart") == "always"
     assert 1 <= int(one(unit, "RestartSec")) <= 30
@@ -72,19 +84,12 @@ def test_the_sandbox_keeps_the_display(unit) -> None:
     assert words(unit, "ReadWritePaths") == {"/var/lib/kiosk", "/var/log/kiosk"}
     assert one(unit, "PrivateTmp") == "yes"
     assert one(unit, "NoNewPrivileges") == "yes"
-    assert "QT_QPA_PLATFORM=eglfs" in unit["Environment"]
+    assert "QT_QPA_PLATFORM=wayland" in unit["Environment"]
+    assert "QT_WAYLAND_DISABLE_WINDOWDECORATION=1" in unit["Environment"]
     # Each of these would take /dev/dri or /dev/input away, or break Mesa's shader compiler.
     for key in ("PrivateDevices", "ProtectClock", "ProtectKernelLogs", "DevicePolicy"):
         assert key not in unit, key
     assert "DeviceAllow" not in unit and "MemoryDenyWriteExecute" not in unit
-
-
-def test_the_desktop_drop_in(unit) -> None:
-    drop_in = directives(DEPLOY / "desktop.conf")
-    assert "QT_QPA_PLATFORM=xcb" in drop_in["Environment"]
-    assert "DISPLAY=:0" in drop_in["Environment"]
-    assert drop_in["BindReadOnlyPaths"] == ["/tmp/.X11-unix"]  # hidden by PrivateTmp otherwise
-    assert "graphical.target" in words(drop_in, "After")
 
 
 def test_the_example_config_writes_only_where_the_unit_allows(
@@ -92,6 +97,7 @@ def test_the_example_config_writes_only_where_the_unit_allows(
 ) -> None:
     monkeypatch.setenv("HQ_FEED_TOKEN", "t" * 20)
     monkeypatch.setenv("HQ_FEED_SECRET", "s" * 32)
+    monkeypatch.setenv("KIOSK_HQ_TOKEN", "k" * 43)
     config = load_config(DEPLOY / "config.example.toml")
     writable = [Path(p) for p in words(unit, "ReadWritePaths")]
     for path in (
@@ -104,7 +110,7 @@ def test_the_example_config_writes_only_where_the_unit_allows(
     assert all(spec.signature is not None for spec in config.feeds)
 
 
-@pytest.mark.parametrize("script", ["install.sh", "kiosk-admin"])
+@pytest.mark.parametrize("script", ["install.sh", "kiosk-admin", "check-target"])
 def test_the_scripts_parse(script: str) -> None:
     subprocess.run(["sh", "-n", str(DEPLOY / script)], check=True)
     if shutil.which("shellcheck"):
@@ -112,15 +118,11 @@ def test_the_scripts_parse(script: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
-@pytest.mark.parametrize("desktop", [False, True], ids=["eglfs", "desktop"])
-def test_systemd_analyze_verify(tmp_path: Path, desktop: bool) -> None:
+def test_systemd_analyze_verify(tmp_path: Path) -> None:
     # As install.sh installs it: /opt/kiosk replaced by where the code is (here: this
     # checkout, whose .venv has the `kiosk` command, which verify checks is executable).
     text = (DEPLOY / "kiosk.service").read_text(encoding="utf-8")
     (tmp_path / "kiosk.service").write_text(text.replace("/opt/kiosk", str(REPO)))
-    if desktop:
-        (tmp_path / "kiosk.service.d").mkdir()
-        shutil.copy(DEPLOY / "desktop.conf", tmp_path / "kiosk.service.d" / "desktop.conf")
     if not (REPO / ".venv" / "bin" / "kiosk").exists():
         pytest.skip("the checkout has no .venv/bin/kiosk for ExecStart")
     result = subprocess.run(
@@ -131,8 +133,6 @@ def test_systemd_analyze_verify(tmp_path: Path, desktop: bool) -> None:
     )
     # verify exits 0 even for a directive it ignores; it says so on stderr, naming the file.
     complaints = [
-        line
-        for line in (result.stdout + result.stderr).splitlines()
-        if "kiosk.service" in line or "desktop.conf" in line
+        line for line in (result.stdout + result.stderr).splitlines() if "kiosk.service" in line
     ]
     assert result.returncode == 0 and not complaints, result.stdout + result.stderr

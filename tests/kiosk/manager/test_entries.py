@@ -398,5 +398,5 @@ def test_kiosk_status_shows_the_outbox(tmp_path: Path) -> None:
     }
     assert (
         "outbox         1 waiting for HQ, oldest since 2026-03-02T09:30:00-06:00  "
-        "(uploads off: no [hq] upload_url)"
+        "(uploads off: no [hq] url)"
     ) in status()
