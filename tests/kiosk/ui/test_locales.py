@@ -358,3 +358,18 @@ def test_a_screenshot_is_taken_in_the_stores_language(tmp_path, speak):
     assert screenshot(load_config(path), args) == 0
     assert (tmp_path / "shot.png").read_bytes()[:4] == b"\x89PNG"
     assert current_locale() == "es_MX" and translate("Board", "Behind") == "Atrasados"
+
+
+def test_french_numbers_dates_and_decimal_key_on_screen(qtbot, speak):
+    """What a Québec store reads: its date and time, its money, its decimal mark."""
+    speak("fr_CA")
+    view = ScreenView("scoreboard", snapshots.full_snapshot(), SIZES[1], now=snapshots.NOW)
+    qtbot.addWidget(view)
+    assert (view.header.date.text(), view.header.time.text()) == ("mar. 24 nov.", "10 h 47")
+    assert view.header.fresh.text() == "mis à jour à 10 h 42"
+    texts = {label.text() for label in visible_labels(view)}
+    assert {"12\u00a0840\u00a0$", "107\u00a0%", "Objectif 12\u00a0000\u00a0$"} <= texts
+    pad = NumberPad(Theme(1080))
+    qtbot.addWidget(pad)
+    pad.set_row(APPEARANCE, DAY)
+    assert pad.point.text() == "," and pad.display.full_text() == "8,3 pts"
