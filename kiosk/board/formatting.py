@@ -76,6 +76,7 @@ class Formats:
 
     def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
         self.locale = locale
+        self._hash = hash(("Formats", locale))  # a key of the screens' caches: kept cheap
 
     def __repr__(self) -> str:
         return f"Formats({self.locale!r})"
@@ -84,7 +85,7 @@ class Formats:
         return isinstance(other, Formats) and other.locale == self.locale
 
     def __hash__(self) -> int:
-        return hash(("Formats", self.locale))
+        return self._hash
 
     # --- locale data, read once ---------------------------------------------------------
 

@@ -33,8 +33,18 @@ __all__ = ["current_locale", "translate", "use_locale", "words"]
 
 
 def translate(context: str, source: str) -> str:
-    """`source` in the store's language (as written when no catalog has it)."""
-    return QCoreApplication.translate(context, source)
+    """`source` in the store's language (as written when no catalog has it).
+
+    Remembered until the language changes: a board is planned at dozens of sizes, each
+    saying the same sentences, and a dictionary is cheaper than a call into Qt."""
+    key = (context, source)
+    found = _said.get(key)
+    if found is None:
+        found = _said[key] = QCoreApplication.translate(context, source)
+    return found
+
+
+_said: dict[tuple[str, str], str] = {}
 
 
 class _Speech:
@@ -75,6 +85,7 @@ def use_locale(locale: str, *, cache_dir: Path | None = None) -> Wording:
         app.removeTranslator(old)
         old.deleteLater()
     translators.clear()
+    _said.clear()
     QLocale.setDefault(QLocale(locale))
     try:
         catalog = compiled_catalog(locale, cache_dir)
@@ -92,6 +103,7 @@ def use_locale(locale: str, *, cache_dir: Path | None = None) -> Wording:
         f"Qt's {locale}",
         quiet=True,
     )
+    _said.clear()  # what was said before Qt's catalog was installed
     _speech.locale = locale
     _speech.words = Wording(formats_for(locale), translate)
     log.info("screen language: %s", locale)

@@ -266,6 +266,16 @@ def _win_pieces(wording: Wording, win: ToWin) -> tuple[str, ...]:
     return tuple(to_win_pieces(win, wording))
 
 
+@lru_cache(maxsize=1024)
+def _pace_words(wording: Wording, pace: float | None) -> str:
+    return pace_text(pace, wording)
+
+
+@lru_cache(maxsize=1024)
+def _used_pace_words(wording: Wording, entry: MetricEntry) -> str:
+    return used_pace_text(entry, wording)
+
+
 @dataclass(frozen=True)
 class CardStyle:
     """The cards' type and spacing at one step of the scoreboard's size ladder.
@@ -776,14 +786,14 @@ def _period_chunks(
             #: Short for "on pace to use {percent}" (of a budget), where a card is narrow.
             to_use = translate("Scoreboard", "to use {percent}")
             judged = [
-                f"{glyph} {used_pace_text(entry, wording)}",
+                f"{glyph} {_used_pace_words(wording, entry)}",
                 f"{glyph} {to_use.format(percent=_percent_text(formats, used))}",
             ]
         else:
             #: Short for "on pace for {percent}", where a card is narrow: "▲ pace 104%".
             pace = translate("Scoreboard", "pace {percent}")
             judged = [
-                f"{glyph} {pace_text(entry.pace, wording)}",
+                f"{glyph} {_pace_words(wording, entry.pace)}",
                 f"{glyph} {pace.format(percent=_percent_text(formats, entry.pace))}",
             ]
     else:
