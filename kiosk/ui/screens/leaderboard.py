@@ -118,6 +118,7 @@ class LeaderRowWidget(Panel):
         period: Period = Period.month,
         scale: float = 1.0,
         block_w: int | None = None,
+        bar_w: int | None = None,
     ) -> None:
         own = row.is_self
         super().__init__(
@@ -138,7 +139,8 @@ class LeaderRowWidget(Panel):
         figure = row.figure(period)
         block_w = max(block_w or 0, self.block_width(row, theme, period, scale))
         rank_w = max(t.px(110), text_width("88", rank_font))
-        bar_w = max(t.px(120), width * 3 // 10)
+        if bar_w is None:
+            bar_w = self.bar_width([row], theme, width, block_w, scale)
         x = pad
         rank_text = str(row.rank) if row.rank is not None else "–"
         self.rank = plain_label(rank_text, rank_font, th.TEXT, align=right, parent=self)
@@ -197,6 +199,27 @@ class LeaderRowWidget(Panel):
         shown = row.percent if projected is not None else figure
         self.bar = ProgressBar(shown, color, th.TRACK, parent=self, projected=projected)
         self.bar.setGeometry(x - t.px(24) - bar_w, (height - bar_h) // 2, bar_w, bar_h)
+
+    @staticmethod
+    def bar_width(
+        rows: Sequence[LeaderRow], theme: Theme, width: int, block_w: int, scale: float = 1.0
+    ) -> int:
+        """The bars' width, the same on every row so that they compare: 30% of the row, less
+        what the longest store name (and "YOU") needs, down to a short bar. A longer figure
+        block (French: "26 % de l'objectif jusqu'ici") then takes room from the bars, not
+        from "Downtown"."""
+        t = theme
+        k = max(1.0, scale)
+        name_font, chip_font = t.font("heading", k), t.font("meta_bold", k)
+        rank_w = max(t.px(110), text_width("88", t.font("rank", k)))
+        chip_w = text_width(you_text(), chip_font) + t.px(36) + t.px(16)
+        need = max(
+            (text_width(r.name, name_font) + (chip_w if r.is_self else 0) for r in rows),
+            default=0,
+        )
+        fixed = 2 * t.padding + rank_w + t.px(28) + block_w + 3 * t.px(24)
+        shortest = t.px(120)
+        return max(shortest, min(width * 3 // 10, width - fixed - need))
 
     @staticmethod
     def block_width(row: LeaderRow, theme: Theme, period: Period, scale: float = 1.0) -> int:
@@ -291,6 +314,9 @@ class LeaderboardScreen(Screen):
             for row in shown
             if row is not None
         )
+        bar_w = LeaderRowWidget.bar_width(
+            [row for row in shown if row is not None], t, area.width(), block_w, scale
+        )
         for index, row in enumerate(shown):
             if row is None:
                 # The stores between the top ones and this one; those below it are not
@@ -300,7 +326,9 @@ class LeaderboardScreen(Screen):
                 self.gap_row.setGeometry(0, y, area.width(), row_h)
                 self.gap_row.show()
             else:
-                widget = LeaderRowWidget(row, t, area.width(), row_h, board.period, scale, block_w)
+                widget = LeaderRowWidget(
+                    row, t, area.width(), row_h, board.period, scale, block_w, bar_w
+                )
                 widget.setParent(page)
                 widget.setGeometry(0, y, area.width(), row_h)
                 widget.show()  # setParent() hides a widget

@@ -56,7 +56,7 @@ from kiosk.ui import theme as th
 from kiosk.ui.fonts import make_font
 from kiosk.ui.i18n import translate, words
 from kiosk.ui.sparkline import TrendChart
-from kiosk.ui.theme import FONT_ROLES, Theme
+from kiosk.ui.theme import FONT_ROLES, MIN_TEXT_PX, Theme
 from kiosk.ui.widgets import FitLabel, Panel, ProgressBar, plain_label, wrap_text
 
 _PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
@@ -341,10 +341,22 @@ class CardStyle:
         """`wrap_text` in `role`'s font, once per process for each text and width."""
         return _wrapped(self._font_keys[role], text, width, lines)
 
-    def width(self, text: str, role: str) -> int:
-        """`text`'s advance in `role`'s font. Measured once per process: the board is
-        re-planned whenever a number changes, and most of its words do not."""
-        return _advance(self._font_keys[role], text)
+    def width(self, text: str, role: str, pixels: int | None = None) -> int:
+        """`text`'s advance in `role`'s font (at `pixels` when given). Measured once per
+        process: the board is re-planned whenever a number changes, and most of its words
+        do not."""
+        key = self._font_keys[role]
+        return _advance(key if pixels is None else (key[0], pixels, key[2]), text)
+
+    def fitting_pixels(self, text: str, role: str, width: int) -> int:
+        """The largest pixel size of `role`'s font at which `text` fits `width`, down to the
+        legible minimum (MIN_TEXT_PX)."""
+        pixels = self._font_keys[role][1]
+        floor = self.theme.px(MIN_TEXT_PX)
+        size = min(pixels, pixels * width // max(1, self.width(text, role)))
+        while size > floor and self.width(text, role, size) > width:
+            size -= 1
+        return max(size, floor)
 
     def line(self, role: str) -> int:
         """One line's height as Qt draws it (see `kiosk.ui.widgets.line_height`)."""
@@ -372,6 +384,7 @@ class TextPart:
     name: str = ""  # what the card calls it: "label", "hero", "percent", "win"
     align: Qt.AlignmentFlag | None = None
     max_lines: int = 1
+    pixels: int | None = None  # smaller than the role's font: a number that would be cut
 
 
 @dataclass(frozen=True)
@@ -532,6 +545,13 @@ def plan_card(
         hero_text = _value(formats, primary.actual, primary.unit, primary.decimals, compact=True)
         plan.shortened += SHORTENED["hero"]
     hero_w = style.width(hero_text, "hero")
+    hero_pixels = None
+    if hero_w > inner:
+        # Still too wide once compact (German has no short form for thousands: "11.508 $"):
+        # set smaller rather than cut, since "11.50…" reads as another number.
+        hero_pixels = style.fitting_pixels(hero_text, "hero", inner)
+        hero_w = style.width(hero_text, "hero", hero_pixels)
+        plan.shortened += SHORTENED["hero"]
     percent = _percent(wording, primary) if has_goal else _NO_PERCENT
     percent_text, share, bar_color, accessible = percent[:4]
     goal_text = _of_goal(formats, primary) if has_goal else ""
@@ -552,7 +572,14 @@ def plan_card(
     hero_h = round(style.ascent("hero") + style.descent("hero") * 0.4)
     row_h = hero_h
     plan.parts.append(
-        TextPart(hero_text, "hero", th.TEXT, QRect(x, y, inner, style.line("hero")), "hero")
+        TextPart(
+            hero_text,
+            "hero",
+            th.TEXT,
+            QRect(x, y, inner, style.line("hero")),
+            "hero",
+            pixels=hero_pixels,
+        )
     )
     if beside:
         percent_h = style.line("percent") if percent_text else 0
@@ -868,9 +895,13 @@ class MetricCard(Panel):
         fonts = plan.style.fonts
         for part in plan.parts:
             if isinstance(part, TextPart):
+                font = fonts[part.role]
+                if part.pixels is not None:
+                    font = QFont(font)
+                    font.setPixelSize(part.pixels)
                 label = plain_label(
                     part.text,
-                    fonts[part.role],
+                    font,
                     part.color,
                     max_lines=part.max_lines,
                     align=part.align,

@@ -22,7 +22,8 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from kiosk.board.model import EntryRow, Recognition
+from kiosk.board.model import BoardSnapshot, EntryRow, Recognition
+from kiosk.board.snapshot import load_snapshot
 from kiosk.locales import SUPPORTED_LOCALES, language
 from kiosk.manager.entries import AuditRow, SavedEntry, ShoutOutRow, validate_entry_value
 from kiosk.ui.i18n import catalogs, current_locale, translate, words
@@ -33,8 +34,11 @@ from kiosk.ui.manager.pin_pad import NO_PIN_COMMAND, NoticePage, PinPad, no_pin_
 from kiosk.ui.manager.shoutouts import ShoutOutEditor, ShoutOutsPage
 from kiosk.ui.render import ScreenView
 from kiosk.ui.screens import CelebrationScreen
+from kiosk.ui.screens.leaderboard import LeaderRowWidget
+from kiosk.ui.screens.metric_card import CardStyle, MetricCard, MetricGroup, plan_card
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FitLabel
+from tests.demo_env import DEMO_DAY, demo_env
 from tests.kiosk.ui import generated, snapshots
 from tests.kiosk.ui.checks import all_overflow_problems, legibility_problems, visible_labels
 from tests.kiosk.ui.conftest import SIZES
@@ -179,6 +183,16 @@ def views(qtbot, name: str, size: QSize) -> Iterator[tuple[str, Shown]]:
                 yield f"featured {count}", Shown(view, feed_strings(snapshot))
 
 
+@pytest.fixture(scope="module")
+def demo_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardSnapshot]:
+    """What the demo store's screens show (`kiosk screenshot` on config.toml): real numbers
+    of a store, such as a five-digit day's sales that a German "11.508 $" makes wider."""
+    env = demo_env(tmp_path_factory.mktemp("demo"))
+    env.sync()
+    yield load_snapshot(env.db, env.config, DEMO_DAY, dt.datetime.now(dt.UTC))
+    env.db.dispose()
+
+
 def _pages(case: str, view: ScreenView, feed: set[str]) -> Iterator[tuple[str, Shown]]:
     for page in range(view.screen.page_count()):
         view.show_page(page)
@@ -192,6 +206,21 @@ def test_every_screen_speaks_the_locale_and_fits(qtbot, speak, locale, name, siz
     speak(locale)
     problems = []
     for case, shown in views(qtbot, name, size):
+        problems += [f"{case}: {p}" for p in shown.problems(locale, size)]
+    assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("name", list(SCREEN_CASES))
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_demo_stores_screens_speak_the_locale_and_fit(
+    qtbot, speak, demo_snapshot, locale, name, size
+):
+    speak(locale)
+    view = ScreenView(name, demo_snapshot, size, now=snapshots.NOW)
+    qtbot.addWidget(view)
+    problems = []
+    for case, shown in _pages("demo", view, feed_strings(demo_snapshot)):
         problems += [f"{case}: {p}" for p in shown.problems(locale, size)]
     assert not problems, "\n".join(problems[:40])
 
@@ -373,3 +402,42 @@ def test_french_numbers_dates_and_decimal_key_on_screen(qtbot, speak):
     qtbot.addWidget(pad)
     pad.set_row(APPEARANCE, DAY)
     assert pad.point.text() == "," and pad.display.full_text() == "8,3 pts"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_todays_number_is_set_smaller_rather_than_cut(qtbot, speak, locale):
+    """German has no short form for thousands ("11.508 $" stays that long): a card too narrow
+    for it sets the number a little smaller, never "11.50…", which reads as another number."""
+    speak(locale)
+    theme = Theme(1080)
+    style = CardStyle(theme)
+    sales = snapshots.entry(
+        "sales", "Sales", "financial", "day", 11508, 12000, 95.9, None, "behind", unit="$"
+    )
+    group = MetricGroup("sales", "Sales", "financial", (sales,))
+    smaller = 0
+    for width in range(300, 621, 8):
+        card = MetricCard.from_plan(plan_card(group, style, width))
+        qtbot.addWidget(card)
+        hero = card.hero
+        assert hero.text() == hero.full_text(), f"{width} px: {hero.text()!r}"
+        assert hero.fontMetrics().horizontalAdvance(hero.text()) <= hero.width()
+        smaller += hero.font().pixelSize() < style.fonts["hero"].pixelSize()
+    # The case is met: at the narrowest widths even "$11.5K" is wider than the card.
+    assert smaller
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_leaderboards_store_names_are_whole(qtbot, speak, demo_snapshot, locale, size):
+    """A longer figure block ("26 % de l’objectif jusqu’ici") shortens the bars, not the
+    names: "Dow…" beside "NOUS" was the demo store's own row in French."""
+    speak(locale)
+    view = ScreenView("leaderboard", demo_snapshot, size, now=snapshots.NOW)
+    qtbot.addWidget(view)
+    rows = view.findChildren(LeaderRowWidget)
+    assert len(rows) == len(demo_snapshot.leaderboard.rows) == 5
+    bars = {row.bar.width() for row in rows if hasattr(row, "bar")}
+    assert len(bars) == 1  # every store with a figure has a bar, the same length
+    cut = [row.name.full_text() for row in rows if row.name.text() != row.name.full_text()]
+    assert not cut
