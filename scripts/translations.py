@@ -1,11 +1,11 @@
 """`python -m scripts.translations COMMAND`: the translation catalogs (docs/translations.md).
 
 - `update`: extract every translatable string of `kiosk/` into each `kiosk/ui/i18n/*.ts`
-  (pyside6-lupdate): new strings arrive unfinished, strings gone from the code are dropped.
+  (pyside6-lupdate): new strings arrive unfinished, strings gone from the code are dropped;
+  then compile them.
 - `add LOCALE`: start the catalog of a new locale (`kiosk_it_IT.ts`), every string unfinished.
-- `compile [--out DIR]`: compile every catalog to `.qm` (pyside6-lrelease) into DIR, by
-  default next to the sources, for a package built without a writable cache at run time. The
-  kiosk compiles a missing or outdated catalog itself at start, so nothing else needs this.
+- `compile [--out DIR]`: compile every catalog to `.qm` (pyside6-lrelease), by default next to
+  the sources, where they are committed; run it after translating.
 - `check`: list what is unfinished in each catalog; exit 1 when anything is.
 """
 
@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             for catalog in source_catalogs():
                 lupdate(catalog)
                 print(f"{catalog.relative_to(ROOT)}: {len(unfinished(catalog))} unfinished")
+                print(compile_catalog(catalog, CATALOG_DIR).relative_to(ROOT))
         elif args.command == "add":
             catalog = CATALOG_DIR / f"{PREFIX}{args.locale}.ts"
             if catalog.exists():

@@ -2,7 +2,7 @@
 
 `use_locale(locale)` is called once, when the QApplication starts (`ensure_app(locale=...)`,
 from `[store] locale`), before any screen is built:
-- it installs the kiosk's catalog (`kiosk_<locale>.ts` in this folder, compiled on first use;
+- it installs the kiosk's catalog (`kiosk_<locale>.ts` in this folder, compiled beside it;
   see `catalogs.py`) and Qt's own for its few words (a text field's menu);
 - it makes `locale` Qt's default locale (the on-screen keyboard picks its layout from it);
 - it makes `words()` the board's `Wording` for that locale: `QCoreApplication.translate` for

@@ -1,16 +1,17 @@
-"""The translation catalogs: `.ts` sources in this folder, `.qm` compiled when needed.
+"""The translation catalogs: `.ts` sources in this folder, each beside its compiled `.qm`.
 
-Qt's translator reads only compiled `.qm` files, and compiled files are not kept in the
-repository (a binary that can drift from its source). So a catalog is compiled, once, by
-Qt's `lrelease` from the PySide6 wheel the kiosk already runs on, the first time a locale is
-used, into a cache folder; `python -m scripts.translations compile` does the same ahead of
-time for packagers. A compiled file is named after its source's content
-(`kiosk_fr_CA.3f2a9c0d1e4b.qm`), so an edited `.ts` is never shadowed by an old `.qm`, and
-no clock is trusted to say which file is newer.
+Qt's translator reads only compiled `.qm` files. They are compiled by Qt's `lrelease` (from
+the PySide6 wheel) with `python -m scripts.translations compile` and committed beside their
+sources, so an install (editable or from a wheel) speaks the store's language from its first
+start, without compiling anything or writing a cache. A compiled file is named after its
+source's content (`kiosk_fr_CA.d1f521080c72.qm`), so a `.qm` that no longer matches its
+`.ts` is never used, whatever the files' clocks say, and
+tests/kiosk/ui/test_translations.py fails until the catalog is compiled again.
 
-Where a compiled catalog is looked for, first found wins: this folder (a packaged install
-compiled ahead of time), then the cache folder (`$XDG_CACHE_HOME/store-scoreboard-kiosk/
-translations`; under systemd `/var/lib/kiosk/cache/...`). Compiling needs no Qt import.
+Where a compiled catalog is looked for, first found wins: this folder, then the cache folder
+(`$XDG_CACHE_HOME/store-scoreboard-kiosk/translations`; under systemd
+`/var/lib/kiosk/cache/...`), where a catalog edited but not yet compiled (a translator's
+working copy) is compiled on first use. Compiling needs no Qt import.
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def compile_catalog(source: Path, folder: Path) -> Path:
             said = (done.stderr or done.stdout).strip().splitlines()
             detail = said[-1] if said else f"exit code {done.returncode}"
             raise CatalogError(f"lrelease could not compile {source.name}: {detail}")
+        # mkstemp made it private to this user: the kiosk's user reads what root compiled.
+        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     finally:
         Path(temporary).unlink(missing_ok=True)

@@ -204,17 +204,38 @@ def test_storage_problems_and_validation_messages_are_in_the_catalogs():
         assert not isinstance(error, float | str) and error.text in entries, error
 
 
-def test_a_locale_compiles_once_and_speaks(speak, catalog_cache, monkeypatch):
+def test_the_committed_catalogs_are_compiled_from_their_sources():
+    """Each `.ts` has its `.qm` beside it, named after the source's content as it is now, and
+    saying every translation of it: run `python -m scripts.translations compile` after
+    translating. No compiled file of an older source is left behind."""
+    from PySide6.QtCore import QTranslator
+
+    expected = {catalogs.compiled_name(source) for source in catalogs.source_catalogs()}
+    shipped = {path.name for path in catalogs.CATALOG_DIR.glob("*.qm")}
+    assert shipped == expected, "run: python -m scripts.translations compile"
+    for source in catalogs.source_catalogs():
+        translator = QTranslator()
+        assert translator.load(str(catalogs.CATALOG_DIR / catalogs.compiled_name(source)))
+        wrong = []
+        for context in ET.parse(source).getroot().iter("context"):
+            name = context.findtext("name", "")
+            for message in context.iter("message"):
+                said = translator.translate(name, message.findtext("source", ""))
+                if said != message.findtext("translation", ""):
+                    wrong.append((name, message.findtext("source"), said))
+        assert not wrong, wrong[:5]
+
+
+def test_a_locale_speaks_from_its_shipped_catalog(speak, catalog_cache, monkeypatch):
+    """An install speaks French without compiling anything or writing a cache."""
+    monkeypatch.setattr(catalogs, "compile_catalog", _must_not_compile)
     speak("es_MX")
     wording = speak("fr_CA")
     assert current_locale() == "fr_CA" and words() is wording
     assert translate("Board", "Behind") == "En retard"
     assert status_text(Status.behind, wording) == "▼ En retard"
     assert wording.formats == formats_for("fr_CA")
-    compiled = sorted(catalog_cache.glob("kiosk_fr_CA.*.qm"))
-    assert [p.name for p in compiled] == [catalogs.compiled_name(catalog("fr_CA"))]
-    # The second time, the compiled file is reused: lrelease is not run again.
-    monkeypatch.setattr(catalogs, "compile_catalog", _must_not_compile)
+    assert not list(catalog_cache.glob("kiosk_fr_CA.*.qm"))
     speak("es_MX")
     speak("fr_CA")
     assert translate("Board", STATUS_WORDS["met"]) == "Atteint"
@@ -256,9 +277,37 @@ def test_a_catalog_compiled_ahead_of_time_beside_its_source_is_used(tmp_path, mo
     assert found is not None and found.parent == folder
 
 
+def _only_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog folder with the sources and no compiled file: a `.ts` edited, not compiled."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for source in catalogs.source_catalogs():
+        shutil.copy(source, folder / source.name)
+    monkeypatch.setattr(catalogs, "CATALOG_DIR", folder)
+
+
+def test_an_uncompiled_catalog_is_compiled_once_into_the_cache(speak, tmp_path, monkeypatch):
+    _only_sources(tmp_path, monkeypatch)
+    cache = tmp_path / "cache"
+    use_locale("fr_CA", cache_dir=cache)
+    try:
+        assert translate("Board", "Behind") == "En retard"
+        compiled = sorted(cache.glob("kiosk_fr_CA.*.qm"))
+        assert [p.name for p in compiled] == [catalogs.compiled_name(catalog("fr_CA"))]
+        assert compiled[0].stat().st_mode & 0o777 == 0o644  # the kiosk's user reads it
+        # The second time, the compiled file is reused: lrelease is not run again.
+        monkeypatch.setattr(catalogs, "compile_catalog", _must_not_compile)
+        use_locale("en_US", cache_dir=cache)
+        use_locale("fr_CA", cache_dir=cache)
+        assert translate("Board", "Behind") == "En retard"
+    finally:
+        speak(DEFAULT_LOCALE)
+
+
 def test_without_lrelease_the_screen_stays_up_in_english_with_local_numbers(
     speak, tmp_path, monkeypatch, caplog
 ):
+    _only_sources(tmp_path, monkeypatch)
     monkeypatch.setattr(catalogs, "qt_tool", lambda name: [str(tmp_path / "no-lrelease")])
     caplog.set_level(logging.ERROR)
     wording = use_locale("de_DE", cache_dir=tmp_path / "empty-cache")
@@ -271,6 +320,7 @@ def test_without_lrelease_the_screen_stays_up_in_english_with_local_numbers(
 
 
 def test_an_unwritable_cache_compiles_elsewhere(tmp_path, monkeypatch):
+    _only_sources(tmp_path, monkeypatch)
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     found = catalogs.compiled_catalog("fr_CA", blocked / "cache")
