@@ -51,7 +51,7 @@
     <message>
         <source>No data yet</source>
         <extracomment>A goal with no number yet today.</extracomment>
-        <translation>Pas encore de données</translation>
+        <translation>Aucune donnée</translation>
     </message>
     <message>
         <source>today</source>
