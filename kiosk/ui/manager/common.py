@@ -52,8 +52,7 @@ def text_fits(button: QAbstractButton) -> bool:
     """Whether the button's text shows whole (TouchButton sets a long word smaller, then
     elides what still does not fit)."""
     if isinstance(button, TouchButton):
-        inner = button.text_rect().width()
-        return QFontMetrics(button.text_font()).horizontalAdvance(button.text()) <= inner
+        return button.shown_text() == button.text()
     inner = button.width() - 2 * (button.minimumWidth() / 8)
     return QFontMetrics(button.font()).horizontalAdvance(button.text()) <= inner
 
@@ -108,7 +107,7 @@ class PadButton(TouchButton):
         painter.drawRoundedRect(rect, radius, radius)
         painter.setPen(QColor(th.BACKGROUND))
         painter.setFont(self.text_font())
-        painter.drawText(self.text_rect(), Qt.AlignmentFlag.AlignCenter, self.text())
+        painter.drawText(self.text_rect(), Qt.AlignmentFlag.AlignCenter, self.shown_text())
         painter.end()
 
 

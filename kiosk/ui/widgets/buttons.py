@@ -13,10 +13,15 @@ from kiosk.ui import theme as th
 SMALLEST_TEXT = 0.7
 
 
-def fitted_font(font: QFont, text: str, width: float) -> QFont:
+def _whole(font: QFont, text: str, width: int) -> bool:
+    """Whether `text` is drawn whole in `width` pixels: asked of the eliding itself, whose
+    idea of a text's width can be a fraction of a pixel above horizontalAdvance's."""
+    return QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width) == text
+
+
+def fitted_font(font: QFont, text: str, width: int) -> QFont:
     """`font`, or a smaller one (down to SMALLEST_TEXT of it) in which `text` fits `width`."""
-    metrics = QFontMetrics(font)
-    if metrics.horizontalAdvance(text) <= width or font.pixelSize() <= 0:
+    if font.pixelSize() <= 0 or _whole(font, text, width):
         return font
     smaller = QFont(font)
     least = max(1, round(font.pixelSize() * SMALLEST_TEXT))
@@ -24,7 +29,7 @@ def fitted_font(font: QFont, text: str, width: float) -> QFont:
     while pixels > least:
         pixels -= 1
         smaller.setPixelSize(pixels)
-        if QFontMetrics(smaller).horizontalAdvance(text) <= width:
+        if _whole(smaller, text, width):
             break
     return smaller
 
@@ -71,7 +76,13 @@ class TouchButton(QAbstractButton):
 
     def text_font(self) -> QFont:
         """The font the text is drawn in (see `fitted_font`)."""
-        return fitted_font(self.font(), self.text(), self.text_rect().width())
+        return fitted_font(self.font(), self.text(), int(self.text_rect().width()))
+
+    def shown_text(self) -> str:
+        """The text as drawn: whole, or cut with "…" when even the smaller font is too wide."""
+        metrics = QFontMetrics(self.text_font())
+        width = int(self.text_rect().width())
+        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -91,10 +102,6 @@ class TouchButton(QAbstractButton):
         painter.setPen(QPen(border, max(2.0, rect.height() / 40)))
         painter.drawRoundedRect(rect, radius, radius)
         painter.setPen(foreground)
-        font = self.text_font()
-        painter.setFont(font)
-        inner = self.text_rect()
-        metrics = QFontMetrics(font)
-        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, int(inner.width()))
-        painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(self.text_font())
+        painter.drawText(self.text_rect(), Qt.AlignmentFlag.AlignCenter, self.shown_text())
         painter.end()

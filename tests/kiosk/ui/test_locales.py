@@ -20,6 +20,7 @@ from functools import cache
 
 import pytest
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.board.model import BoardSnapshot, EntryRow, Recognition
@@ -38,6 +39,7 @@ from kiosk.ui.screens.leaderboard import LeaderRowWidget
 from kiosk.ui.screens.metric_card import CardStyle, MetricCard, MetricGroup, plan_card
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FitLabel
+from kiosk.ui.widgets.buttons import SMALLEST_TEXT, TouchButton
 from tests.demo_env import DEMO_DAY, demo_env
 from tests.kiosk.ui import generated, snapshots
 from tests.kiosk.ui.checks import all_overflow_problems, legibility_problems, visible_labels
@@ -440,4 +442,23 @@ def test_the_leaderboards_store_names_are_whole(qtbot, speak, demo_snapshot, loc
     bars = {row.bar.width() for row in rows if hasattr(row, "bar")}
     assert len(bars) == 1  # every store with a figure has a bar, the same length
     cut = [row.name.full_text() for row in rows if row.name.text() != row.name.full_text()]
+    assert not cut
+
+
+def test_a_long_word_on_a_key_is_drawn_whole_when_a_smaller_size_holds_it(qtbot):
+    """The French PIN pad drew "Annul…" on a key that the check called wide enough: the
+    check and the drawing now ask the same eliding, at the same whole-pixel width."""
+    font = Theme(1080).font("button")
+    smallest = QFont(font)
+    smallest.setPixelSize(round(font.pixelSize() * SMALLEST_TEXT))
+    cut = []
+    for width in range(120, 261, 2):
+        button = TouchButton("Annuler", font, 126)
+        qtbot.addWidget(button)
+        button.resize(width, 126)
+        room = int(button.text_rect().width())
+        whole_at_smallest = QFontMetrics(smallest).horizontalAdvance("Annuler") < room - 1
+        if whole_at_smallest and button.shown_text() != "Annuler":
+            cut.append((width, button.shown_text()))
+        assert text_fits(button) == (button.shown_text() == "Annuler")
     assert not cut
