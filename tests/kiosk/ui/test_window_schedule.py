@@ -248,6 +248,8 @@ def test_the_night_clock_speaks_the_stores_language(make_window, wall, speak, lo
     wall.set(22, 41)
     window.apply_schedule()
     assert (window.cover.time_text(), window.cover.note_text()) == (time, note)
-    # The note is drawn in the clock's box: it must fit it.
-    metrics = QFontMetrics(window.cover.note_font())
-    assert metrics.horizontalAdvance(note) <= window.cover.clock_rect().width()
+    # The time and the note are drawn in the clock's box: they must fit it ("22 h 41" is wider).
+    box = window.cover.clock_rect()
+    assert QFontMetrics(window.cover.note_font()).horizontalAdvance(note) <= box.width()
+    assert QFontMetrics(window.cover.clock_font()).horizontalAdvance(time) <= box.width()
+    assert window.rect().contains(box)
