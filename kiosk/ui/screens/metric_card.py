@@ -516,7 +516,11 @@ def plan_card(
     goal_chunk, status, wins = _goal_chunks(style, wording, primary, budget, has_goal, win, inner)
     status_w = style.width(status.text, status.role)
     room = inner - status_w - style.px(24)
-    name_lines = _name_lines(style, group.label, room) if room >= inner * 0.4 else None
+    # Beside a long status (French "▼ En retard") a short name still fits on one line.
+    if room >= inner * 0.4 or (room > 0 and style.width(group.label, "label") <= room):
+        name_lines = _name_lines(style, group.label, room)
+    else:
+        name_lines = None
     # Beside the name when the name still fits (on up to two lines) beside it: the status
     # then sits in the same corner of every card that allows it.
     merged = name_lines is not None
