@@ -49,7 +49,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         log.error("another kiosk (process %d) is already running on this database", other)
         return 1
     route_qt_messages()  # first: the platform plugin speaks while the application starts
-    app = ensure_app(keyboard=True, decorations=windowed)
+    app = ensure_app(keyboard=True, decorations=windowed, locale=config.store.locale)
     restart = RestartRequest(app)
     # Only `kiosk run` (at start) and `kiosk repair` may move a damaged database aside.
     db = open_database(config.database_path, repair=True, on_replaced=restart.request)

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.locales import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from sync.spec import (
     DEFAULT_SIGNATURE_HEADER,
     FEED_KINDS,
@@ -61,6 +62,9 @@ class StoreConfig:
     id: str
     name: str
     timezone: str
+    # The language of every word the kiosk writes on screen, and how it writes numbers,
+    # money, dates and times (kiosk/locales.py). Logs and command output stay English.
+    locale: str = DEFAULT_LOCALE
 
     @property
     def tz(self) -> ZoneInfo:
@@ -524,6 +528,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
                 "timezone", f"{timezone!r} is not a known time zone (e.g. America/Chicago)"
             )
             timezone = None
+    locale = store_s.choice("locale", SUPPORTED_LOCALES, DEFAULT_LOCALE)
     store_s.finish()
 
     # [database]
@@ -712,7 +717,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         raise ConfigError(problems.lines)
     return Config(
         path=path.resolve(),
-        store=StoreConfig(id=store_id, name=store_name, timezone=timezone),
+        store=StoreConfig(id=store_id, name=store_name, timezone=timezone, locale=locale),
         database_path=db_path,
         feeds=tuple(feeds),
         screens=tuple(screens),

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from sync.errors import Reject
 from sync.fetch.fetcher import Fetcher
 from sync.ingest import whole_feed_problem
-from sync.parse.feed import ParsedFeed, parse_feed, read_feed
+from sync.parse.feed import ParsedFeed, read_feed
 from sync.parse.kinds import KIND_SCHEMAS
-from sync.service import resolve_format
+from sync.service import parse_fetched
 from sync.spec import FeedSpec
 
 MAX_DUPLICATES_LISTED = 10
@@ -71,19 +71,9 @@ def inspect_feed(
     kiosk keeps, its region taken from `region_of` (store id -> region, from a stores feed).
     Raises FetchError or FeedRejected as a pull would fail or reject it."""
     with fetcher.fetch(spec, None) as fetched:
-        body = fetched.body
-        assert body is not None
 
         def parse(proofs: Mapping[str, tuple[str, int]]) -> ParsedFeed:
-            return parse_feed(
-                body,
-                spec.kind,
-                fmt=resolve_format(spec, fetched),
-                decimal=spec.decimal,
-                encoding=spec.encoding,
-                keep_rejects=keep_rejects,
-                proofs=proofs,
-            )
+            return parse_fetched(spec, fetched, proofs, keep_rejects)
 
         def use(parsed: ParsedFeed) -> FeedInspection:
             return _inspect_rows(parsed, spec, store, region_of)

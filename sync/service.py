@@ -140,6 +140,23 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}({first[:300]!r})"
 
 
+def parse_fetched(
+    spec: FeedSpec, fetched: Fetched, proofs: Mapping[str, tuple[str, int]], keep_rejects: int
+) -> ParsedFeed:
+    """`parse_feed` on a downloaded body with the feed's own settings (format, decimal mark,
+    encoding), as a pull and `kiosk feeds check` both read it."""
+    assert fetched.body is not None
+    return parse_feed(
+        fetched.body,
+        spec.kind,
+        fmt=resolve_format(spec, fetched),
+        decimal=spec.decimal,
+        encoding=spec.encoding,
+        keep_rejects=keep_rejects,
+        proofs=proofs,
+    )
+
+
 def resolve_format(spec: FeedSpec, fetched: Fetched) -> FeedFormat | None:
     """The configured format, else the URL's extension, else the Content-Type; None: sniff."""
     if spec.format:
@@ -257,21 +274,11 @@ class SyncService:
     def _parse_and_apply(
         self, spec: FeedSpec, started: dt.datetime, fetched: Fetched
     ) -> PullReport:
-        body = fetched.body
-        assert body is not None
         parsed: ParsedFeed | None = None
 
         def parse(proofs: Mapping[str, tuple[str, int]]) -> ParsedFeed:
             nonlocal parsed
-            parsed = parse_feed(
-                body,
-                spec.kind,
-                fmt=resolve_format(spec, fetched),
-                decimal=spec.decimal,
-                encoding=spec.encoding,
-                keep_rejects=MAX_REJECTS_KEPT,
-                proofs=proofs,
-            )
+            parsed = parse_fetched(spec, fetched, proofs, MAX_REJECTS_KEPT)
             return parsed
 
         def apply(feed: ParsedFeed) -> PullReport:

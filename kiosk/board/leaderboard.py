@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.board.model import Leaderboard, LeaderRow, MetricEntry, Period
-from kiosk.board.periods import PERIODS, period_start
+from kiosk.board.periods import period_start
 from kiosk.board.scoreboard import (
     CatalogInfo,
     compute_entry,
@@ -39,14 +39,14 @@ def pick_metric(catalog: Sequence[CatalogInfo], metric: str | None) -> CatalogIn
 class _Standing:
     store_id: str
     name: str
-    entry: MetricEntry | None  # None: no target of that period in force
+    entry: MetricEntry | None  # None: no target of that period in force (else it has one)
 
     @property
     def score(self) -> float | None:
         """What the ranking compares: the pace for a week or a month, the percent for a day
-        (docs/cli.md); None for a store without data."""
+        (docs/cli.md); None for a store without data (no number: no percent, no pace)."""
         entry = self.entry
-        if entry is None or entry.actual is None or entry.target is None:
+        if entry is None:
             return None
         figure = entry.percent if entry.period == Period.day else entry.pace
         if figure is not None:
@@ -61,15 +61,17 @@ class _Standing:
 
 def rank_rows(standings: Sequence[_Standing], self_id: str) -> tuple[LeaderRow, ...]:
     """Best first with competition ranking (1, 2, 2, 4); stores without data last, by name."""
+    with_scores = [(s.score, s) for s in standings]
     scored = sorted(
-        (s for s in standings if s.score is not None),
-        key=lambda s: (-(s.score or 0.0), s.name, s.store_id),
+        ((score, s) for score, s in with_scores if score is not None),
+        key=lambda pair: (-pair[0], pair[1].name, pair[1].store_id),
     )
-    unscored = sorted((s for s in standings if s.score is None), key=lambda s: (s.name, s.store_id))
+    unscored = sorted(
+        (s for score, s in with_scores if score is None), key=lambda s: (s.name, s.store_id)
+    )
     rows: list[LeaderRow] = []
-    for index, standing in enumerate(scored):
-        previous = scored[index - 1] if index else None
-        tied = previous is not None and previous.score == standing.score
+    for index, (score, standing) in enumerate(scored):
+        tied = index > 0 and scored[index - 1][0] == score
         rank = rows[-1].rank if tied else index + 1
         rows.append(_row(standing, rank, self_id))
     rows.extend(_row(standing, None, self_id) for standing in unscored)
@@ -103,8 +105,6 @@ def build_leaderboard(
     (or, with `metric` None, no financial metric). Pass `catalog` when already loaded;
     `source` is a sqlite3 connection or a SQLAlchemy session.
     """
-    if period not in PERIODS:
-        raise ValueError(f"unknown period {period!r}")
     conn = connection_of(source)
     found = conn.execute("SELECT region FROM stores WHERE store_id = ?", (store_id,)).fetchone()
     region = None if found is None else found[0]

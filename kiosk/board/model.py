@@ -28,13 +28,7 @@ class Source(StrEnum):
     store = "store"
 
 
-PERSPECTIVES: tuple[str, ...] = words(Perspective)
-PERSPECTIVE_LABELS: dict[str, str] = {
-    "financial": "Financial",
-    "customer": "Customer",
-    "process": "Internal process",
-    "learning": "Learning & growth",
-}
+PERSPECTIVES: tuple[str, ...] = words(Perspective)  # their names: kiosk.board.wording
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from kiosk.board.display_schedule import DailyWindow
-from kiosk.board.formatting import format_value
 from kiosk.board.model import MetricEntry, Status, ToWin, WinKind
+from kiosk.board.wording import ENGLISH, QT_TRANSLATE_NOOP, Wording
 from sync.vocabulary import Aggregate, Direction, Period
 
 MIN_HOURS_FOR_RATE = 1.0
@@ -140,19 +140,35 @@ def board_to_win(
     return tuple(win for win in found if win is not None)
 
 
-def to_win_pieces(win: ToWin) -> list[str]:
+def to_win_pieces(win: ToWin, words: Wording = ENGLISH) -> list[str]:
     """The words, in pieces a narrow card may wrap between: ["$770 to go", "$257 an hour"]."""
-    amount = format_value(win.amount, win.unit, win.decimals)
+    amount = words.formats.value(win.amount, win.unit, win.decimals)
     if win.kind == WinKind.score_needed:
         if win.direction == Direction.down:
-            return [f"needs {amount} or less"]
-        return [f"needs {amount}"]
-    first = f"{amount} left to spend" if win.kind == WinKind.left_to_spend else f"{amount} to go"
+            #: A limit (a wait time, say): today's figure must not be above this.
+            return [words.say(QT_TRANSLATE_NOOP("Board", "needs {amount} or less"), amount=amount)]
+        #: A score (a mean or the latest value): today's figure must reach this to win the day.
+        return [words.say(QT_TRANSLATE_NOOP("Board", "needs {amount}"), amount=amount)]
+    if win.kind == WinKind.left_to_spend:
+        #: A day budget (shrink): this much can still be spent today.
+        first = words.say(QT_TRANSLATE_NOOP("Board", "{amount} left to spend"), amount=amount)
+    else:
+        #: What today's goal still needs: "$770 to go".
+        first = words.say(QT_TRANSLATE_NOOP("Board", "{amount} to go"), amount=amount)
     if win.per_hour is None:
         return [first]
-    return [first, f"{format_value(win.per_hour, win.unit, win.decimals)} an hour"]
+    rate = words.formats.value(win.per_hour, win.unit, win.decimals)
+    #: The same, per opening hour left today: "$257 an hour".
+    return [first, words.say(QT_TRANSLATE_NOOP("Board", "{amount} an hour"), amount=rate)]
 
 
-def to_win_text(win: ToWin) -> str:
+def left_to_spend_short(win: ToWin, words: Wording = ENGLISH) -> str:
+    """ "$30 left": "$30 left to spend" for a narrow card."""
+    amount = words.formats.value(win.amount, win.unit, win.decimals)
+    #: Short for "{amount} left to spend", where a card is narrow.
+    return words.say(QT_TRANSLATE_NOOP("Board", "{amount} left"), amount=amount)
+
+
+def to_win_text(win: ToWin, words: Wording = ENGLISH) -> str:
     """ "$770 to go · $257 an hour"."""
-    return " · ".join(to_win_pieces(win))
+    return " · ".join(to_win_pieces(win, words))

@@ -3,7 +3,8 @@
 The JSON is the contract (docs/cli.md); the text reads like the screen: "94%" and "▼ Behind"
 for a goal, "80% used" and "✓ $30 under" for a budget (its contract percent, 125, would read
 as if the budget were beaten by a quarter), the pace of a week or a month, and how to win
-today ("$770 to go · $257 an hour").
+today ("$770 to go · $257 an hour"). It is ops output: English with en_US numbers whatever
+the store's `[store] locale` (the board's `ENGLISH` wording).
 """
 
 from __future__ import annotations
@@ -14,19 +15,11 @@ import sys
 from collections.abc import Sequence
 
 from kiosk.board.display_schedule import schedule_from_display
-from kiosk.board.formatting import (
-    MISSING,
-    entry_status_text,
-    format_pace,
-    format_percent,
-    format_value,
-    is_budget,
-    used_pace_text,
-    used_text,
-)
+from kiosk.board.formatting import ENGLISH_FORMATS, MISSING, is_budget
 from kiosk.board.model import MetricEntry, Scoreboard, ToWin
 from kiosk.board.scoreboard import build_scoreboard
 from kiosk.board.to_win import board_to_win, to_win_text
+from kiosk.board.wording import entry_status_text, pace_text, used_pace_text, used_text
 from kiosk.config import Config
 from kiosk.demo.hooks import first_look
 from kiosk.exits import EXIT_OK
@@ -59,22 +52,23 @@ def scoreboard(config: Config, args: argparse.Namespace) -> int:
 def entry_columns(entry: MetricEntry, win: ToWin | None = None) -> list[str]:
     """One entry as the screen says it: value against goal, percent (or share of a budget
     used), status, and the pace or how to win."""
-    actual = format_value(entry.actual, entry.unit, entry.decimals)
+    fmt = ENGLISH_FORMATS
+    actual = fmt.value(entry.actual, entry.unit, entry.decimals)
     if entry.target is None:
         return [actual, MISSING, "no goal", ""]
-    goal = format_value(entry.target, entry.unit, entry.decimals)
+    goal = fmt.value(entry.target, entry.unit, entry.decimals)
     budget = is_budget(entry)
     if budget:
         against = f"{actual} of {goal} {'budget' if entry.aggregate == 'sum' else 'limit'}"
         share = used_text(entry)
     else:
         against = f"{actual} of {goal}"
-        share = format_percent(entry.percent)
+        share = fmt.percent(entry.percent)
     note = ""
     if win is not None:
         note = to_win_text(win)
     elif entry.status != "met" and entry.pace is not None:
-        note = used_pace_text(entry) if budget else format_pace(entry.pace)
+        note = used_pace_text(entry) if budget else pace_text(entry.pace)
     return [against, share, entry_status_text(entry), note]
 
 

@@ -36,7 +36,15 @@ def screenshot(config: Config, args: argparse.Namespace) -> int:
         print(f"kiosk: cannot create {out.parent}: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        saved = save_png(args.screen, snapshot, width, height, str(out), max(0, args.page - 1))
+        saved = save_png(
+            args.screen,
+            snapshot,
+            width,
+            height,
+            str(out),
+            max(0, args.page - 1),
+            locale=config.store.locale,  # the picture is the store's screen, in its language
+        )
     except ValueError as exc:  # a page the screen does not have
         raise UsageError(str(exc)) from None
     if not saved:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.board.model import EntryRow, Source
 from kiosk.board.scoreboard import entry_rows_on, load_catalog, load_day_values, load_targets
+from kiosk.board.wording import ENGLISH, QT_TRANSLATE_NOOP, Wording
 from sync.store.models import CatalogMetric, EntryAudit, ManagerEntry, MetricValue, Outbox, ShoutOut
 from sync.upload import KIND_ENTRY, KIND_SHOUTOUT, KIND_SHOUTOUT_DELETED, enqueue, iso
 
@@ -42,16 +43,41 @@ MAX_TEXT_LENGTH = 20  # keypad characters; longer is a stuck finger, not a numbe
 SHOUTOUT_MAX_CHARS = 200
 
 
+ENTRIES = "Entries"  # the translation context of the messages below
+
+
 @dataclass(frozen=True)
 class ValidationError:
     """Why a typed value or text was not accepted, worded for the manager at the pad.
 
-    `can_override` is true only for the outlier check: the number may be real (a record day),
-    so the UI may offer "Save anyway" and call again with `allow_outlier=True`.
+    `text` is a template marked for translation ("Use at most {count} decimals") and
+    `fields` its values; the pad shows `say(words)`, in the store's language with its
+    numbers, and `message` is the English. `can_override` is true only for the outlier
+    check: the number may be real (a record day), so the UI may offer "Save anyway" and call
+    again with `allow_outlier=True`.
     """
 
-    message: str
+    text: str
     can_override: bool = False
+    fields: tuple[tuple[str, str | int | float], ...] = ()
+
+    def say(self, words: Wording) -> str:
+        """The message in `words`' language; numbers written as its locale writes them."""
+        values = {
+            name: words.formats.number(value) if isinstance(value, int | float) else value
+            for name, value in self.fields
+        }
+        text = words.translate(ENTRIES, self.text)
+        return text.format(**values) if values else text
+
+    @property
+    def message(self) -> str:
+        """The message in English (logs, tests)."""
+        return self.say(ENGLISH)
+
+
+def _error(text: str, can_override: bool = False, **fields: str | int | float) -> ValidationError:
+    return ValidationError(text, can_override, tuple(fields.items()))
 
 
 @dataclass(frozen=True)
@@ -101,33 +127,49 @@ class ShoutOutRow:
 # --- validation ---------------------------------------------------------------------------
 
 
-def _decimals_message(decimals: int) -> str:
+def _decimals_error(decimals: int) -> ValidationError:
     if decimals <= 0:
-        return "Use a whole number (no decimals)"
-    return f"Use at most {decimals} decimal" + ("" if decimals == 1 else "s")
+        #: The number typed on the keypad has decimals; this metric takes whole numbers.
+        return _error(QT_TRANSLATE_NOOP("Entries", "Use a whole number (no decimals)"))
+    if decimals == 1:
+        #: The number typed has too many decimals: this metric takes one.
+        return _error(QT_TRANSLATE_NOOP("Entries", "Use at most 1 decimal"))
+    #: The number typed has too many decimals: this metric takes {count} (2 or more).
+    return _error(QT_TRANSLATE_NOOP("Entries", "Use at most {count} decimals"), count=decimals)
+
+
+def _type_a_number() -> ValidationError:
+    #: Nothing (or no digit) typed on the keypad.
+    return _error(QT_TRANSLATE_NOOP("Entries", "Type a number"))
+
+
+def _not_a_number() -> ValidationError:
+    #: What was typed is not a number (only a hardware keyboard can type such things).
+    return _error(QT_TRANSLATE_NOOP("Entries", "Type a number (digits and one decimal point)"))
 
 
 def _parse_text(text: str) -> Decimal | ValidationError:
     """What the keypad typed (digits, one '.', maybe a leading '-') as an exact decimal."""
     typed = text.strip()
     if typed in ("", ".", "-", "-."):
-        return ValidationError("Type a number")
+        return _type_a_number()
     if len(typed) > MAX_TEXT_LENGTH:
-        return ValidationError("That number is too long")
+        #: More digits typed than any real number has (a finger stuck on a key).
+        return _error(QT_TRANSLATE_NOOP("Entries", "That number is too long"))
     body = typed.removeprefix("-")
     if not body.replace(".", "", 1).isdigit() or not body.isascii():
-        return ValidationError("Type a number (digits and one decimal point)")
+        return _not_a_number()
     try:
         return Decimal(typed)
     except InvalidOperation:
-        return ValidationError("Type a number (digits and one decimal point)")
+        return _not_a_number()
 
 
 def _as_decimal(value: float | str) -> Decimal | ValidationError:
     if isinstance(value, str):
         return _parse_text(value)
     if isinstance(value, bool) or not math.isfinite(value):
-        return ValidationError("Type a number")
+        return _type_a_number()
     # repr() is the shortest text that gives back this float: the number as typed.
     return Decimal(repr(float(value)))
 
@@ -141,12 +183,15 @@ def check_value(
 ) -> float | ValidationError:
     """The checks every entry passes, in the order a manager would want to hear them."""
     if number < 0:
-        return ValidationError("Must not be negative")
+        #: A number below zero typed on the keypad.
+        return _error(QT_TRANSLATE_NOOP("Entries", "Must not be negative"))
     places = max(0, -int(number.normalize().as_tuple().exponent))
     if places > max(decimals, 0):
-        return ValidationError(_decimals_message(decimals))
+        return _decimals_error(decimals)
     if number > Decimal(repr(MAX_VALUE)):
-        return ValidationError(f"That is too large (at most {MAX_VALUE:,.0f})")
+        #: A number above the largest the kiosk stores ({limit}: a billion).
+        too_large = QT_TRANSLATE_NOOP("Entries", "That is too large (at most {limit})")
+        return _error(too_large, limit=int(MAX_VALUE))
     value = float(number)
     if (
         not allow_outlier
@@ -154,10 +199,12 @@ def check_value(
         and history_max > 0
         and value > OUTLIER_FACTOR * history_max
     ):
-        return ValidationError(
-            "That is more than 100× the biggest day on record — check the number",
-            can_override=True,
+        #: A number a hundred times the biggest day of the last months: a typo, most likely
+        #: ("Save anyway" keeps it all the same).
+        outlier = QT_TRANSLATE_NOOP(
+            "Entries", "That is more than 100× the biggest day on record — check the number"
         )
+        return _error(outlier, can_override=True)
     return value
 
 
@@ -223,13 +270,19 @@ def save_entry(
     """
     row = session.get(CatalogMetric, metric)
     if row is None:
-        return ValidationError(f"Unknown metric {metric!r}")
+        #: Not shown in normal use: the catalog lost the metric while its keypad was open.
+        return _error(QT_TRANSLATE_NOOP("Entries", "Unknown metric '{metric}'"), metric=metric)
     if not row.entry:
-        return ValidationError(f"{row.label} comes from HQ; it is not typed in at the store")
+        #: The catalog changed while the keypad was open: HQ now sends this metric.
+        from_hq = QT_TRANSLATE_NOOP(
+            "Entries", "{metric} comes from HQ; it is not typed in at the store"
+        )
+        return _error(from_hq, metric=row.label)
     # A store is at most 14 hours ahead of UTC: a day after tomorrow in UTC has not started
     # anywhere.
     if day > now.astimezone(dt.UTC).date() + dt.timedelta(days=1):
-        return ValidationError("That day has not started yet")
+        #: A number typed for a day in the future (a wrong clock).
+        return _error(QT_TRANSLATE_NOOP("Entries", "That day has not started yet"))
 
     number = _as_decimal(value)
     if isinstance(number, ValidationError):
@@ -342,13 +395,17 @@ def validate_shoutout_text(text: str) -> str | ValidationError:
     """The text as it will be stored (blank runs made one space), or why it cannot be."""
     cleaned = " ".join(text.split())
     if not cleaned:
-        return ValidationError("Type a shout-out")
+        #: Save tapped on an empty shout-out.
+        return _error(QT_TRANSLATE_NOOP("Entries", "Type a shout-out"))
     if any(unicodedata.category(ch) in _NOT_PLAIN for ch in cleaned):
-        return ValidationError("Use plain text only")
+        #: A shout-out with control characters (only a hardware keyboard types them).
+        return _error(QT_TRANSLATE_NOOP("Entries", "Use plain text only"))
     if len(cleaned) > SHOUTOUT_MAX_CHARS:
-        return ValidationError(
-            f"Keep it to {SHOUTOUT_MAX_CHARS} characters (this one has {len(cleaned)})"
+        #: A shout-out too long: {limit} characters at most, {count} typed (always more).
+        too_long = QT_TRANSLATE_NOOP(
+            "Entries", "Keep it to {limit} characters (this one has {count})"
         )
+        return _error(too_long, limit=SHOUTOUT_MAX_CHARS, count=len(cleaned))
     return cleaned
 
 

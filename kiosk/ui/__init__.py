@@ -8,6 +8,8 @@
   screens/, widgets/, theme.py, fonts.py, confetti.py, sparkline.py, off_cover.py, sound.py.
 - render.py: one screen to an image (`kiosk screenshot`).
 - manager/: the manager area on the touch screen.
+- i18n/: the store's language: Qt's translator for the words, `words()` for the board's
+  sentences and the locale's number formats.
 
 Widgets only paint what the frozen view dataclasses (`kiosk.board.model`) hold; the rotation, the
 formatting and the scoreboard maths live in plain Python modules.

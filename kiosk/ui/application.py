@@ -31,12 +31,17 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.ui.fonts import FAMILY, load_fonts
+from kiosk.ui.i18n import use_locale
 
 log = logging.getLogger(__name__)
 
 
 def ensure_app(
-    *, offscreen: bool = False, keyboard: bool = False, decorations: bool = True
+    *,
+    offscreen: bool = False,
+    keyboard: bool = False,
+    decorations: bool = True,
+    locale: str | None = None,
 ) -> QApplication:
     """The process's QApplication (made when there is none) with the bundled fonts loaded.
 
@@ -45,7 +50,9 @@ def ensure_app(
     `keyboard=True` selects Qt Virtual Keyboard as the input method (`kiosk run` only: it
     loads QtQml and QtQuick, which a screenshot does not need). `decorations=False` (the
     fullscreen kiosk) stops Qt drawing a title bar of its own on Wayland, which it does
-    under a compositor without server-side decorations, fullscreen or not.
+    under a compositor without server-side decorations, fullscreen or not. `locale`
+    (`[store] locale`) makes the screens speak it from now on (`kiosk.ui.i18n.use_locale`);
+    None leaves the language as it is.
     """
     app = QApplication.instance()
     if app is None:
@@ -68,6 +75,8 @@ def ensure_app(
     font = app.font()
     font.setFamily(FAMILY)
     app.setFont(font)
+    if locale is not None:
+        use_locale(locale)
     return app
 
 

@@ -1,8 +1,9 @@
 """The strip across the top of every screen: where, what, and how fresh.
 
 Left: the store's name. Centre: the showing screen's title and page ("2 / 3"). Right: the
-freshness mark ("updated 10:42"), today's date and the time. When the data is stale the mark
-becomes an amber band, "⚠ Data not updated since Mon 09:12", that nobody can miss.
+freshness mark ("updated 10:42"), today's date and the time, in the store's language and
+locale ("mis à jour à 10 h 42", "mar. 24 nov."). When the data is stale the mark becomes an
+amber band, "⚠ Data not updated since Mon 09:12", that nobody can miss.
 
 The clock repaints once a minute on a single-shot timer aimed just past the minute boundary:
 no per-second repaint of a screen that runs all day.
@@ -13,19 +14,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, Qt, QTimer, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRect, Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import format_date, format_day_time, format_time
 from kiosk.board.model import BoardSnapshot, Freshness
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import FitLabel, Panel, fill_background, line_height, plain_label, text_width
 
 # Fire this long after the minute turns, so a timer that is a few ms early still lands in the
 # new minute.
 _MINUTE_SLACK_MS = 50
+WARNING = "⚠ "  # before a warning, in every language
+# What the kiosk says when its disk cannot save (`sync.store.storage.DiskProblem.short`):
+# translated by their English text, which is their source string here.
+STORAGE_PROBLEMS: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("Header", "Disk full: nothing can be saved"),
+    QT_TRANSLATE_NOOP("Header", "Disk read-only: nothing can be saved"),
+)
 
 
 def local_now() -> dt.datetime:
@@ -37,17 +45,35 @@ def freshness_text(freshness: Freshness, now: dt.datetime) -> str:
     what stops the kiosk from saving ("⚠ Disk full: nothing can be saved"), which outranks the
     rest: a manager about to type numbers must know they would be lost."""
     last = freshness.last_success
+    formats = words().formats
     if freshness.storage_problem is not None:
-        return f"⚠ {freshness.storage_problem}"
+        return WARNING + translate("Header", freshness.storage_problem)
     if freshness.stale:
         if last is None:
-            return "⚠ No data from HQ yet"
-        return f"⚠ Data not updated since {format_day_time(last)}"
+            #: The header's warning band: no data has ever arrived from headquarters.
+            return WARNING + translate("Header", "No data from HQ yet")
+        #: The header's warning band: the last data from headquarters is old ("Mon 09:12").
+        since = translate("Header", "Data not updated since {when}")
+        return WARNING + since.format(when=formats.day_time(last))
     if last is None:
         return ""
     if last.date() == now.date():
-        return f"updated {format_time(last)}"
-    return f"updated {format_day_time(last)}"
+        #: When the data last arrived from headquarters, today ("10:42").
+        return translate("Header", "updated {time}").format(time=formats.time(last))
+    #: When the data last arrived from headquarters, an earlier day ("Mon 09:12").
+    return translate("Header", "updated {when}").format(when=formats.day_time(last))
+
+
+def fitted_font(font: QFont, text: str, width: int, theme: Theme) -> QFont:
+    """`font`, or one a few pixels smaller (not under the theme's label size) that fits
+    `text` in `width`."""
+    least = theme.font("label").pixelSize()
+    pixels = font.pixelSize()
+    fitted = QFont(font)
+    while text and text_width(text, fitted) > width and pixels > least:
+        pixels -= 1
+        fitted.setPixelSize(pixels)
+    return fitted
 
 
 def ms_to_next_minute(now: dt.datetime) -> int:
@@ -147,8 +173,9 @@ class Header(QWidget):
         """Show the date, time and freshness mark for now (the timer is left as it is);
         returns the time shown."""
         now = self.current_time()
-        self.date.set_full_text(format_date(now.date()))
-        self.time.set_full_text(format_time(now))
+        formats = words().formats
+        self.date.set_full_text(formats.date(now.date()))
+        self.time.set_full_text(formats.time(now))
         self.fresh.set_full_text(freshness_text(self._freshness, now))
         self._layout()
         return now
@@ -209,7 +236,11 @@ class Header(QWidget):
         page_gap = t.px(16) if page_w else 0
         left_limit = pad + store_w + gap
         room = max(0, right_edge - left_limit)
-        title_w = min(self._natural(self.title), max(0, room - page_w - page_gap))
+        title_room = max(0, room - page_w - page_gap)
+        # A long title (a translation, next to a warning) is set smaller before it is cut,
+        # down to the size of a metric's name.
+        self.title.setFont(fitted_font(t.font("title"), self.title.full_text(), title_room, t))
+        title_w = min(self._natural(self.title), title_room)
         block = title_w + page_gap + page_w
         start = max(left_limit, min((width - block) // 2, right_edge - block))
         self.title.setGeometry(QRect(start, 0, title_w, height))

@@ -8,7 +8,7 @@ no timer: the window, which wakes once a minute anyway in clock mode, calls `set
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.fonts import make_font
@@ -56,6 +56,16 @@ class OffCover(QWidget):
     def time_text(self) -> str:
         return self._time if self.shows_clock else ""
 
+    def note_text(self) -> str:
+        """What the dim clock says under the time ("Back at 07:00"), "" in black mode."""
+        return self._note if self.shows_clock else ""
+
+    def note_font(self) -> QFont:
+        return make_font(self._theme.px(40), condensed=True)
+
+    def clock_font(self) -> QFont:
+        return make_font(self._theme.px(200), bold=True, condensed=True)
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self.update()
@@ -70,7 +80,13 @@ class OffCover(QWidget):
     def clock_rect(self) -> QRect:
         """Where the clock block is drawn now (tests check that it wanders)."""
         t = self._theme
-        width, height = t.px(720), t.px(300)
+        # Wider for a longer time or note: French writes "22 h 41".
+        width = max(
+            t.px(720),
+            QFontMetrics(self.clock_font()).horizontalAdvance(self.time_text()) + t.px(20),
+            QFontMetrics(self.note_font()).horizontalAdvance(self.note_text()) + t.px(20),
+        )
+        width, height = min(width, self.width()), t.px(300)
         fx, fy = POSITIONS[self._position]
         x = round((self.width() - width) * fx)
         y = round((self.height() - height) * fy)
@@ -80,10 +96,9 @@ class OffCover(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), self._black)
         if self.shows_clock and self._time:
-            t = self._theme
             box = self.clock_rect()
-            clock_font = make_font(t.px(200), bold=True, condensed=True)
-            note_font = make_font(t.px(40), condensed=True)
+            clock_font = self.clock_font()
+            note_font = self.note_font()
             clock_h = round(box.height() * 0.75)
             painter.setPen(self._dim)
             painter.setFont(clock_font)

@@ -24,9 +24,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from kiosk.board.display_schedule import DisplaySchedule
-from kiosk.board.formatting import format_time
 from kiosk.screen_power import ScreenPower
 from kiosk.ui.header import ms_to_next_minute
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.off_cover import OffCover
 
 
@@ -117,6 +117,10 @@ class OffHours(QObject):
             return
         local = now.astimezone(self._schedule.tz)
         hours = self._schedule.hours
-        note = f"Back at {format_time(hours.start)}" if hours is not None else ""
+        formats = words().formats
+        note = ""
+        if hours is not None:
+            #: Under the dim night clock: when the scoreboard comes back on ("07:00").
+            note = translate("OffHours", "Back at {time}").format(time=formats.time(hours.start))
         minutes = int(local.timestamp() // 60)
-        self.cover.set_time(format_time(local), note, minutes)
+        self.cover.set_time(formats.time(local), note, minutes)

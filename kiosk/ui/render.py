@@ -81,15 +81,17 @@ def render_screen(
     page: int = 0,
     *,
     now: dt.datetime | None = None,
+    locale: str | None = None,
 ) -> QImage:
-    """Header + screen `name` showing `snapshot`, page `page`, as an image of exactly `size`.
+    """Header + screen `name` showing `snapshot`, page `page`, as an image of exactly `size`,
+    in `locale`'s language (None: the language in use).
 
     Works without a display (creates an offscreen QApplication when none exists). Raises
     ValueError for an unknown screen, a size under 64x64 or a page the screen does not have.
     """
     if size.width() < 64 or size.height() < 64:
         raise ValueError(f"size {size.width()}x{size.height()} is too small (at least 64x64)")
-    ensure_app(offscreen=True)
+    ensure_app(offscreen=True, locale=locale)
     view = ScreenView(name, snapshot, size, now=now)
     try:
         view.show_page(page)
@@ -104,9 +106,17 @@ def render_screen(
 
 
 def save_png(
-    name: str, snapshot: BoardSnapshot, width: int, height: int, path: str, page: int = 0
+    name: str,
+    snapshot: BoardSnapshot,
+    width: int,
+    height: int,
+    path: str,
+    page: int = 0,
+    *,
+    locale: str | None = None,
 ) -> bool:
-    """Render screen `name` (see `render_screen`) at `width` x `height` into the PNG file at
-    `path`; False when the file cannot be written. For callers that stay free of Qt types
-    (`kiosk screenshot`)."""
-    return render_screen(name, snapshot, QSize(width, height), page).save(path, "PNG")
+    """Render screen `name` (see `render_screen`) at `width` x `height` in `locale` into the
+    PNG file at `path`; False when the file cannot be written. For callers that stay free of
+    Qt types (`kiosk screenshot`)."""
+    image = render_screen(name, snapshot, QSize(width, height), page, locale=locale)
+    return image.save(path, "PNG")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.board.model import Trend
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate
 
 
 def value_range(trend: Trend) -> tuple[float, float]:
@@ -50,7 +51,9 @@ class TrendChart(QWidget):
         """ "6 of 14 days met the goal" (for screen readers and tests)."""
         judged = [self.trend.met(d) for d in self.trend.days]
         met = sum(1 for m in judged if m)
-        return f"{met} of {len(self.trend.days)} days met the goal"
+        #: What a card's 14 small bars say to a screen reader: "6 of 14 days met the goal".
+        text = translate("Scoreboard", "{met} of {days} days met the goal")
+        return text.format(met=met, days=len(self.trend.days))
 
     def bar_color(self, index: int) -> QColor:
         day = self.trend.days[index]

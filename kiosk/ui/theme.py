@@ -10,11 +10,6 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont
 
-# Status glyphs and words live with the board's wording (`kiosk scoreboard` says them too);
-# the screens read them from here with the colours.
-from kiosk.board.formatting import STATUS_GLYPHS as STATUS_GLYPHS
-from kiosk.board.formatting import STATUS_WORDS as STATUS_WORDS
-from kiosk.board.formatting import status_text as status_text
 from kiosk.ui.fonts import make_font
 
 BASE_HEIGHT = 1080
@@ -29,8 +24,8 @@ TEXT_DIM = "#b4c0cc"
 DIVIDER = "#2c3846"
 
 # Status colours: green / blue / orange-red are told apart by most colour-blind viewers, and
-# each status also carries a glyph and a word (STATUS_GLYPHS, STATUS_WORDS), so colour is
-# never the only cue.
+# each status also carries a glyph and a word (`kiosk.board.wording.STATUS_GLYPHS`, _WORDS),
+# so colour is never the only cue.
 STATUS_COLORS: dict[str | None, str] = {
     "met": "#3ddc84",
     "on_track": "#5cb3ff",
@@ -51,13 +46,6 @@ MESSAGE_KIND_COLORS: dict[str, str] = {
     "lesson": "#34d1bf",
     "expectation": "#ffb020",
     "recognition": "#f5c451",
-}
-MESSAGE_KIND_WORDS: dict[str, str] = {
-    "news": "NEWS",
-    "story": "SERVICE STORY",
-    "lesson": "LESSON LEARNED",
-    "expectation": "EXPECTATION",
-    "recognition": "SHOUT-OUT",
 }
 
 GOOD_COMMENT = "#3ddc84"

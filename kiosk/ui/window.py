@@ -40,6 +40,7 @@ from kiosk.ui.burn_in import BurnInShifter
 from kiosk.ui.confetti import ConfettiOverlay
 from kiosk.ui.cursor import CursorHider
 from kiosk.ui.header import Header, local_now
+from kiosk.ui.i18n import translate
 from kiosk.ui.off_hours import OffHours
 from kiosk.ui.screens import CelebrationScreen, EntryScreen, create_screen
 from kiosk.ui.theme import Theme
@@ -87,7 +88,7 @@ class KioskWindow(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Store scoreboard")
+        self.setWindowTitle(translate("Window", "Store scoreboard"))
         self._display = display or DisplayConfig()
         self._celebration = celebration or CelebrationConfig()
         self._clock = clock

@@ -333,3 +333,28 @@ def test_the_old_upload_url_exits_2_with_the_line_to_write(tmp_path: Path) -> No
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"kiosk: config: {path}: [hq] upload_url: was replaced by url")
     assert 'write url = "https://hq.example.com" instead' in line
+
+
+def test_the_store_speaks_english_unless_told(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, GOOD)).store.locale == "en_US"
+    french = GOOD.replace(
+        'timezone = "America/Chicago"', 'timezone = "America/Toronto"\nlocale = "fr_CA"'
+    )
+    assert load_config(write(tmp_path, french)).store.locale == "fr_CA"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"fr_FR"', "[store] locale: must be one of en_US, fr_CA, es_MX, de_DE, not 'fr_FR'"),
+        ('"fr-CA"', "[store] locale: must be one of en_US, fr_CA, es_MX, de_DE, not 'fr-CA'"),
+        ("1", "[store] locale: must be a string, not an integer"),
+    ],
+)
+def test_an_unknown_locale_names_the_key_and_the_supported_ones(
+    tmp_path: Path, value: str, expected: str
+) -> None:
+    text = GOOD.replace(
+        'timezone = "America/Chicago"', f'timezone = "America/Chicago"\nlocale = {value}'
+    )
+    assert any(line.endswith(expected) for line in problems(tmp_path, text))

@@ -35,7 +35,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 import kiosk.manager.pin
-from kiosk.board.formatting import format_time
+from kiosk.board.formatting import ENGLISH_FORMATS
 from kiosk.board.model import BoardSnapshot
 from kiosk.config import DisplayConfig
 from kiosk.demo.feeds import metrics_csv
@@ -312,7 +312,7 @@ def test_an_hour_of_accelerated_time(qtbot, qapp, tmp_path: Path, monkeypatch) -
         recent = {name for at, name, _ in changes if at > clocks.mono - 600}
         assert len(recent) >= 4, recent
         local = clocks.utc().astimezone(tz)
-        assert window.header.time.text() == format_time(local) == "16:00"
+        assert window.header.time.text() == ENGLISH_FORMATS.time(local) == "16:00"
         assert window.header.date.text()
         assert not window.header.stale_shown
 

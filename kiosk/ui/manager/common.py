@@ -23,8 +23,9 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.ui import theme as th
 from kiosk.ui.fonts import make_font
+from kiosk.ui.i18n import translate
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import TouchButton, fill_background, line_height, plain_label
+from kiosk.ui.widgets import TouchButton, fill_background, plain_label
 
 PANEL_WIDTH_MM = 1218  # a 55-inch 16:9 panel
 GREEN = th.STATUS_COLORS["met"]
@@ -48,7 +49,10 @@ def word_font(theme: Theme) -> QFont:
 
 
 def text_fits(button: QAbstractButton) -> bool:
-    """Whether the button's text shows whole (TouchButton elides what does not fit)."""
+    """Whether the button's text shows whole (TouchButton sets a long word smaller, then
+    elides what still does not fit)."""
+    if isinstance(button, TouchButton):
+        return button.shown_text() == button.text()
     inner = button.width() - 2 * (button.minimumWidth() / 8)
     return QFontMetrics(button.font()).horizontalAdvance(button.text()) <= inner
 
@@ -102,8 +106,8 @@ class PadButton(TouchButton):
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, radius, radius)
         painter.setPen(QColor(th.BACKGROUND))
-        painter.setFont(self.font())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text())
+        painter.setFont(self.text_font())
+        painter.drawText(self.text_rect(), Qt.AlignmentFlag.AlignCenter, self.shown_text())
         painter.end()
 
 
@@ -158,8 +162,9 @@ class ManagerTab(QAbstractButton):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Manager")
-        self.setToolTip("Manager: enter numbers and shout-outs")
+        #: The padlock tab on the board's edge that opens the manager area.
+        self.setAccessibleName(translate("Manager", "Manager"))
+        self.setToolTip(translate("Manager", "Manager: enter numbers and shout-outs"))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -221,6 +226,7 @@ class Toast(QWidget):
             "",
             self._theme.font("label"),
             th.BACKGROUND,
+            max_lines=2,  # a long metric's name, in a long language
             align=Qt.AlignmentFlag.AlignCenter,
             parent=self,
         )
@@ -249,10 +255,10 @@ class Toast(QWidget):
         if parent is None:
             return
         t = self._theme
-        font = t.font("label")
         width = min(parent.width() - 2 * t.margin, self._label.natural_width() + t.px(80))
-        height = line_height(font) + t.px(28)
-        # Over the header strip: it covers neither the list nor its page buttons.
+        height = self._label.fit_height(max(1, width - t.px(80))) + t.px(28)
+        # Over the header strip: it covers neither the list nor its page buttons (a toast
+        # of two lines overlaps their top edge a little, for its few seconds).
         top = max(0, (t.header_height - height) // 2)
         self.setGeometry((parent.width() - width) // 2, top, width, height)
         self._label.setGeometry(t.px(40), 0, max(1, width - t.px(80)), height)

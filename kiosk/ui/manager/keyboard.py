@@ -30,6 +30,7 @@ from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import current_locale, translate
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import plain_label
 
@@ -39,11 +40,16 @@ IM_MODULE = "qtvirtualkeyboard"
 # The keyboard's own style keeps this ratio (its design size is 2560 x 800).
 ASPECT = 3.2
 
+# The keys are those of the store's language (`[store] locale`): its layout is chosen through
+# VirtualKeyboardSettings, which would otherwise follow the machine's locale.
 _QML = b"""
 import QtQuick
 import QtQuick.VirtualKeyboard
+import QtQuick.VirtualKeyboard.Settings
 InputPanel {
     objectName: "inputPanel"
+    property string storeLocale: ""
+    onStoreLocaleChanged: VirtualKeyboardSettings.locale = storeLocale
 }
 """
 
@@ -99,7 +105,11 @@ class VirtualKeyboard(QWidget):
             return False
         if not virtual_keyboard_selected():
             return self._fail(
-                "The on-screen keyboard is off (QT_IM_MODULE is not qtvirtualkeyboard)."
+                #: Instead of the on-screen keyboard (a technician's setting; keep the names).
+                translate(
+                    "Manager",
+                    "The on-screen keyboard is off (QT_IM_MODULE is not qtvirtualkeyboard).",
+                )
             )
         from PySide6.QtQml import QQmlComponent
         from PySide6.QtQuickWidgets import QQuickWidget
@@ -116,7 +126,12 @@ class VirtualKeyboard(QWidget):
             message = component.errorString().strip() or "unknown error"
             log.error("the on-screen keyboard could not be loaded: %s", message)
             view.deleteLater()
-            return self._fail("The on-screen keyboard could not be loaded; use a USB keyboard.")
+            return self._fail(
+                translate(
+                    "Manager", "The on-screen keyboard could not be loaded; use a USB keyboard."
+                )
+            )
+        panel.setProperty("storeLocale", current_locale())
         panel.setParent(view)  # owned by the view (QObject parent) ...
         panel.setParentItem(view.quickWindow().contentItem())  # ... and drawn in its scene
         self._view = view

@@ -13,20 +13,14 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import (
-    CURRENCY_UNITS,
-    GLUED_UNITS,
-    PERIOD_WORDS,
-    format_date,
-    format_time,
-    format_value,
-)
+from kiosk.board.formatting import Formats
 from kiosk.board.model import EntryRow
 from kiosk.manager.entries import AuditRow
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.manager.common import (
     AMBER,
     GREEN,
@@ -50,64 +44,105 @@ def plain_number(value: float) -> str:
     return text
 
 
-def with_unit(text: str, unit: str) -> str:
-    """What is typed, with the catalog's unit where the board puts it: "$412", "6.5 h"."""
-    unit = unit.strip()
-    if not text or not unit:
+def with_unit(text: str, unit: str, formats: Formats | None = None) -> str:
+    """What is typed ("6.5", a point for the decimal mark), as the locale writes it, with
+    the catalog's unit where the board puts it: "$412", "6.5 h"; "6,5 h" in fr_CA."""
+    if not text:
         return text
-    if unit in CURRENCY_UNITS:
-        return f"{unit}{text}"
-    if unit in GLUED_UNITS:
-        return f"{text}{unit}"
-    return f"{text} {unit}"
+    formats = formats or words().formats
+    return formats.with_unit(text.replace(".", formats.decimal_symbol), unit)
+
+
+GOAL_FACTS: dict[str, dict[str, str]] = {
+    "goal": {
+        #: Beside the keypad: the goal in force for the day typed ("Goal today: 8.5 pts").
+        "day": QT_TRANSLATE_NOOP("Keypad", "Goal today: {goal}"),
+        #: The same when only the week has a goal.
+        "week": QT_TRANSLATE_NOOP("Keypad", "Goal this week: {goal}"),
+        "month": QT_TRANSLATE_NOOP("Keypad", "Goal this month: {goal}"),
+    },
+    "budget": {
+        #: A budget not to pass (shrink: losses), for the day, the week or the month.
+        "day": QT_TRANSLATE_NOOP("Keypad", "Budget today: {goal}"),
+        "week": QT_TRANSLATE_NOOP("Keypad", "Budget this week: {goal}"),
+        "month": QT_TRANSLATE_NOOP("Keypad", "Budget this month: {goal}"),
+    },
+    "limit": {
+        #: A limit not to pass (a mean wait time, say).
+        "day": QT_TRANSLATE_NOOP("Keypad", "Limit today: {goal}"),
+        "week": QT_TRANSLATE_NOOP("Keypad", "Limit this week: {goal}"),
+        "month": QT_TRANSLATE_NOOP("Keypad", "Limit this month: {goal}"),
+    },
+}
 
 
 def day_words(day: dt.date, today: dt.date) -> str:
-    """ "Today · Tue 24 Nov", "Yesterday · Mon 23 Nov", or just "Sat 21 Nov"."""
+    """ "Today · Tue, Nov 24", "Yesterday · Mon, Nov 23", or just "Sat, Nov 21"."""
+    date = words().formats.date(day)
     if day == today:
-        return f"Today · {format_date(day)}"
+        #: Under the keypad's title: the day being typed, when it is today.
+        return translate("Keypad", "Today · {date}").format(date=date)
     if day == today - dt.timedelta(days=1):
-        return f"Yesterday · {format_date(day)}"
-    return format_date(day)
+        return translate("Keypad", "Yesterday · {date}").format(date=date)
+    return date
 
 
-def day_phrase(day: dt.date, today: dt.date) -> str:
-    """ "today", "yesterday", "on Sat 21 Nov"."""
-    if day == today:
-        return "today"
-    if day == today - dt.timedelta(days=1):
-        return "yesterday"
-    return f"on {format_date(day)}"
+def _goal_kind(row: EntryRow) -> str:
+    if row.direction != "down":
+        return "goal"
+    return "budget" if row.aggregate == "sum" else "limit"
 
 
 def keypad_facts(row: EntryRow, today: dt.date) -> list[str]:
     """What the keypad says beside the number: the goal, the value so far, the day
     before's, the unit. "Goal today: 8.5 pts" ("Budget this month: $1,700" for a `down`
     sum), "So far today: 8.3 pts · Store", "Yesterday: 8.6 pts", "Unit: pts"."""
+    formats = words().formats
     facts = []
     if row.goal is None or row.goal_period is None:
-        facts.append("No goal set")
+        #: Beside the keypad: the metric has no goal on the day typed.
+        facts.append(translate("Keypad", "No goal set"))
     else:
-        when = PERIOD_WORDS.get(row.goal_period, row.goal_period)
-        word = "Goal"
-        if row.direction == "down":
-            word = "Budget" if row.aggregate == "sum" else "Limit"
-        facts.append(f"{word} {when}: {format_value(row.goal, row.unit, row.decimals)}")
-    day = day_phrase(row.day, today)
+        table = GOAL_FACTS[_goal_kind(row)]
+        goal = formats.value(row.goal, row.unit, row.decimals)
+        template = translate("Keypad", table.get(row.goal_period, table["day"]))
+        facts.append(template.format(goal=goal))
+    date = formats.date(row.day)
+    yesterday = today - dt.timedelta(days=1)
     if row.value is None:
-        facts.append(f"Not entered yet {day}")
+        if row.day == today:
+            #: Beside the keypad: nothing typed (nor sent by HQ) for today yet.
+            facts.append(translate("Keypad", "Not entered yet today"))
+        elif row.day == yesterday:
+            facts.append(translate("Keypad", "Not entered for yesterday"))
+        else:
+            facts.append(translate("Keypad", "Not entered for {date}").format(date=date))
     else:
-        so_far = f"So far {day}: {format_value(row.value, row.unit, row.decimals)}"
-        so_far += f" · {source_word(row)}"
+        value = formats.value(row.value, row.unit, row.decimals)
+        if row.day == today:
+            #: Beside the keypad: the day's number so far, then where it came from.
+            so_far = translate("Keypad", "So far today: {value}")
+        elif row.day == yesterday:
+            so_far = translate("Keypad", "So far yesterday: {value}")
+        else:
+            so_far = translate("Keypad", "So far on {date}: {value}")
+        so_far = f"{so_far.format(value=value, date=date)} · {source_word(row)}"
         if row.source == "hq":
-            so_far += " (HQ's number shows on the board for this day)"
+            #: After the day's number when it is HQ's: what the manager types does not show.
+            so_far += " " + translate("Keypad", "(HQ's number shows on the board for this day)")
         facts.append(so_far)
     before = row.day - dt.timedelta(days=1)
-    before_words = day_phrase(before, today).removeprefix("on ")
-    before_words = before_words[:1].upper() + before_words[1:]  # "Yesterday", "Sun 22 Nov"
-    facts.append(f"{before_words}: {format_value(row.previous, row.unit, row.decimals)}")
+    previous = formats.value(row.previous, row.unit, row.decimals)
+    if before == yesterday:
+        #: Beside the keypad: the number of the day before the one typed.
+        facts.append(translate("Keypad", "Yesterday: {value}").format(value=previous))
+    else:
+        #: The same for an earlier day: "Sun, Nov 22: 8.6 pts".
+        line = translate("Keypad", "{date}: {value}")
+        facts.append(line.format(date=formats.date(before), value=previous))
     if row.unit.strip():
-        facts.append(f"Unit: {row.unit.strip()}")
+        #: Beside the keypad: the unit of the number typed, as HQ's catalog writes it.
+        facts.append(translate("Keypad", "Unit: {unit}").format(unit=row.unit.strip()))
     return facts
 
 
@@ -148,21 +183,29 @@ class NumberPad(ManagerPage):
             button = PadButton(digit, parent=self)
             button.clicked.connect(self._on_digit)
             self.digits[digit] = button
-        self.point = PadButton(".", accessible_name="Decimal point", parent=self)
+        #: The name a screen reader says for the keypad's decimal mark key ("." or ",").
+        point = translate("Keypad", "Decimal point")
+        self.point = PadButton(words().formats.decimal_symbol, accessible_name=point, parent=self)
         self.point.clicked.connect(self._on_point)
-        self.backspace = PadButton("⌫", accessible_name="Backspace", parent=self)
+        backspace = translate("Keypad", "Backspace")
+        self.backspace = PadButton("⌫", accessible_name=backspace, parent=self)
         self.backspace.setAutoRepeat(True)
         self.backspace.clicked.connect(self._on_backspace)
-        self.clear = PadButton("Clear", parent=self)
+        self.clear = PadButton(translate("Keypad", "Clear"), parent=self)
         self.clear.clicked.connect(self._on_clear)
-        self.cancel = PadButton("Cancel", parent=self)
+        #: A keypad key: back to the list without saving.
+        self.cancel = PadButton(translate("Keypad", "Cancel"), parent=self)
         self.cancel.clicked.connect(self.cancelled)
-        self.ok = PadButton("OK", accent=GREEN, primary=True, parent=self)
+        #: The keypad's key that saves the number (short words only).
+        self.ok = PadButton(translate("Keypad", "OK"), accent=GREEN, primary=True, parent=self)
         self.ok.clicked.connect(self._on_ok)
-        self.save_anyway = PadButton("Save anyway", accent=AMBER, primary=True, parent=self)
+        #: Shown when a number looks wrong (100 times the usual): save it all the same.
+        anyway = translate("Keypad", "Save anyway")
+        self.save_anyway = PadButton(anyway, accent=AMBER, primary=True, parent=self)
         self.save_anyway.clicked.connect(self._on_save_anyway)
         self.save_anyway.hide()
-        self.changes = PadButton("Show changes", parent=self)
+        #: Opens the list of the changes saved for this metric and day.
+        self.changes = PadButton(translate("Keypad", "Show changes"), parent=self)
         self.changes.clicked.connect(self.audit_requested)
         self.relayout()
 
@@ -196,7 +239,8 @@ class NumberPad(ManagerPage):
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
         if busy:
-            self._say("Saving…", th.TEXT_DIM)
+            #: While a number is being saved.
+            self._say(translate("Keypad", "Saving…"), th.TEXT_DIM)
         self._refresh()
 
     def show_error(self, text: str, *, can_override: bool = False) -> None:
@@ -306,7 +350,7 @@ class NumberPad(ManagerPage):
         y0 = max(t.margin, (h - block_h) // 2)
         bottom = y0 + block_h
 
-        digits_font, words = key_font(t), word_font(t)
+        digits_font, word_type = key_font(t), word_font(t)
         grid_y = bottom - grid_h
         for row, names in enumerate(("123", "456", "789")):
             for column, name in enumerate(names):
@@ -320,7 +364,7 @@ class NumberPad(ManagerPage):
         self.digits["0"].setGeometry(x0 + key + gap, last, 2 * key + gap, key)
         right = x0 + 3 * (key + gap)
         for row, button in enumerate((self.backspace, self.clear, self.cancel, self.ok)):
-            font = digits_font if button is self.backspace else words
+            font = digits_font if button is self.backspace else word_type
             button.restyle(bigger(font, 1.3) if button is self.ok else font, key)
             button.setGeometry(right, grid_y + row * (key + gap), wide, key)
 
@@ -341,8 +385,8 @@ class NumberPad(ManagerPage):
         y += box_h + gap
         buttons_y = bottom - key
         self.message.setGeometry(x, y, left_w, max(message_h, buttons_y - gap - y))
-        self.save_anyway.restyle(words, t.touch_target)
-        self.changes.restyle(words, t.touch_target)
+        self.save_anyway.restyle(word_type, t.touch_target)
+        self.changes.restyle(word_type, t.touch_target)
         half = (left_w - gap) // 2
         self.save_anyway.setGeometry(x, buttons_y, half, key)
         self.changes.setGeometry(x + half + gap, buttons_y, left_w - half - gap, key)
@@ -366,7 +410,8 @@ class AuditPage(ManagerPage):
         self.title = plain_label("", theme.font("title"), th.TEXT, parent=self)
         self.subtitle = plain_label("", theme.font("meta"), th.TEXT_DIM, parent=self)
         self.note = plain_label("", theme.font("label"), th.TEXT_DIM, max_lines=2, parent=self)
-        self.back_button = PadButton("Back", accent=GREEN, parent=self)
+        #: Back from the list of changes to the keypad.
+        self.back_button = PadButton(translate("Keypad", "Back"), accent=GREEN, parent=self)
         self.back_button.clicked.connect(self.back)
         self.relayout()
 
@@ -376,21 +421,25 @@ class AuditPage(ManagerPage):
         self._row = row
         self._rows = list(reversed(rows))  # newest first
         self._tz = tz
-        self.title.set_full_text(f"Changes: {row.label}")
-        self.subtitle.set_full_text(day_words(row.day, today) + " · saved at this screen")
+        #: The title of the list of changes saved for one metric ("Changes: Sales").
+        self.title.set_full_text(translate("Keypad", "Changes: {metric}").format(metric=row.label))
+        #: After the day, under that title: only changes typed at this kiosk are listed.
+        saved_here = translate("Keypad", "saved at this screen")
+        self.subtitle.set_full_text(f"{day_words(row.day, today)} · {saved_here}")
         self.relayout()
 
     def lines(self) -> list[tuple[str, str]]:
         """(when, "old → new") for every change, newest first."""
         unit = self._row.unit if self._row else ""
         decimals = self._row.decimals if self._row else 0
+        formats = words().formats
         out = []
         for change in self._rows:
             at = change.at if change.at.tzinfo else change.at.replace(tzinfo=dt.UTC)
             local = at.astimezone(self._tz)
-            when = f"{format_date(local.date())} {format_time(local)}"
-            old = format_value(change.old_value, unit, decimals)
-            new = format_value(change.new_value, unit, decimals)
+            when = formats.date_time(local)
+            old = formats.value(change.old_value, unit, decimals)
+            new = formats.value(change.new_value, unit, decimals)
             out.append((when, f"{old} → {new}"))
         return out
 
@@ -443,10 +492,14 @@ class AuditPage(ManagerPage):
             self._items.append(panel)
             y += row_h + gap
         if not lines:
-            note = "No changes saved at this screen for this day yet."
+            note = translate("Keypad", "No changes saved at this screen for this day yet.")
+        elif len(shown) == len(lines) - 1:
+            #: Under the list of changes, when the oldest one does not fit.
+            note = translate("Keypad", "and 1 earlier change")
         elif len(shown) < len(lines):
-            hidden = len(lines) - len(shown)
-            note = f"and {hidden} earlier change{'s' if hidden != 1 else ''}"
+            #: Under the list of changes, when the oldest ones do not fit (2 or more).
+            note = translate("Keypad", "and {count} earlier changes")
+            note = note.format(count=words().formats.number(len(lines) - len(shown)))
         else:
             note = ""
         self.note.set_full_text(note)

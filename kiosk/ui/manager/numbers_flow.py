@@ -17,10 +17,10 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from kiosk.board.formatting import format_value
 from kiosk.board.model import EntryRow
 from kiosk.manager.area import ManagerData, entry_days
 from kiosk.manager.entries import AuditRow, SavedEntry, ValidationError, validate_entry_value
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.jobs import Jobs
 from kiosk.ui.manager.common import Toast
 from kiosk.ui.manager.overlay import ManagerOverlay
@@ -29,6 +29,23 @@ from kiosk.ui.screens import EntryScreen
 from kiosk.ui.theme import Theme
 
 log = logging.getLogger(__name__)
+
+
+def saved_text(row: EntryRow, result: SavedEntry) -> str:
+    """The toast after a save: "✓ Saved: Sales $412", "No change: Sales", and when HQ sent a
+    number for that day, that it still shows."""
+    value = words().formats.value(result.value, row.unit, row.decimals)
+    if result.changed:
+        #: A short confirmation at the top of the screen: the metric and the number saved.
+        text = "✓ " + translate("Manager", "Saved: {metric} {value}")
+    else:
+        #: The same when the number typed was the one already saved.
+        text = translate("Manager", "No change: {metric}")
+    text = text.format(metric=row.label, value=value)
+    if row.source == "hq":
+        #: After that confirmation, when HQ sent a number for the same day.
+        text += " " + translate("Manager", "(HQ's number still shows for that day)")
+    return text
 
 
 class NumbersFlow(QObject):
@@ -133,7 +150,7 @@ class NumbersFlow(QObject):
         # with the save (which checks everything again, inside its transaction).
         checked = validate_entry_value(text, row.decimals, allow_outlier=allow_outlier)
         if isinstance(checked, ValidationError):
-            pad.show_error(checked.message, can_override=checked.can_override)
+            pad.show_error(checked.say(words()), can_override=checked.can_override)
             return
         pad.set_busy(True)
         future = self._data.save_entry(
@@ -151,23 +168,22 @@ class NumbersFlow(QObject):
         except Exception:
             log.exception("saving the entry for %s on %s failed", row.metric, row.day)
             if current:
-                pad.show_error("Not saved — something went wrong. Please try again.")
+                #: A save that failed for a reason the manager cannot fix (see the log).
+                pad.show_error(
+                    translate("Manager", "Not saved — something went wrong. Please try again.")
+                )
             return
         if isinstance(result, ValidationError):
             if current:
-                pad.show_error(result.message, can_override=result.can_override)
+                pad.show_error(result.say(words()), can_override=result.can_override)
             return
         if result.changed:
             log.info("manager entry saved: %s on %s", row.metric, row.day.isoformat())
             self.saved.emit()  # even when the area closed meanwhile: it is saved
         if not current:
             return
-        value = format_value(result.value, row.unit, row.decimals)
-        text = f"✓ Saved: {row.label} {value}" if result.changed else f"No change: {row.label}"
-        if row.source == "hq":
-            text += " (HQ's number still shows for that day)"
         self.back_to_list()
-        self._toast.show_text(text, self._theme())
+        self._toast.show_text(saved_text(row, result), self._theme())
         self.load_rows()
 
     @Slot()
@@ -185,7 +201,7 @@ class NumbersFlow(QObject):
             rows = future.result()
         except Exception:
             log.exception("reading the changes of %s failed", row.metric)
-            self._overlay.keypad.show_error("The changes could not be read")
+            self._overlay.keypad.show_error(translate("Manager", "The changes could not be read"))
             return
         self._overlay.audit.set_rows(row, rows, self._tz, self._today())
         self._overlay.show_page(self._overlay.audit)

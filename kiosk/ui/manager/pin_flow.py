@@ -15,9 +15,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from kiosk.manager.area import ManagerData
 from kiosk.manager.pin import PinError, PinState, VerifyResult
+from kiosk.ui.i18n import translate
 from kiosk.ui.jobs import Jobs
 from kiosk.ui.manager.overlay import ManagerOverlay
-from kiosk.ui.manager.pin_pad import NO_PIN_COMMAND, NO_PIN_TEXT, NO_PIN_TITLE
+from kiosk.ui.manager.pin_pad import NO_PIN_COMMAND, no_pin_text, no_pin_title
 from kiosk.ui.manager.session import AreaSession
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ class PinFlow(QObject):
         """The pad, waiting for the PIN's status before it takes digits."""
         pad = self._overlay.pin_pad
         pad.reset()
-        pad.set_busy(True, "One moment…")
+        #: The PIN pad, while it reads whether a PIN is set (a fraction of a second).
+        pad.set_busy(True, translate("PinPad", "One moment…"))
         self._overlay.show_page(pad)
 
     def check_status(self) -> None:
@@ -72,12 +74,16 @@ class PinFlow(QObject):
         except Exception:
             log.exception("reading the PIN state failed")
             self._show_notice(
-                "Manager entry is not available",
-                "The PIN could not be read. Ask your IT contact to look at the kiosk's log.",
+                #: Instead of the PIN pad, when the PIN file cannot be read.
+                translate("PinPad", "Manager entry is not available"),
+                translate(
+                    "PinPad",
+                    "The PIN could not be read. Ask your IT contact to look at the kiosk's log.",
+                ),
             )
             return
         if not has_pin:
-            self._show_notice(NO_PIN_TITLE, NO_PIN_TEXT, NO_PIN_COMMAND)
+            self._show_notice(no_pin_title(), no_pin_text(), NO_PIN_COMMAND)
             return
         pad = self._overlay.pin_pad
         pad.reset()
@@ -104,11 +110,11 @@ class PinFlow(QObject):
             result = future.result()
         except PinError as exc:
             log.error("PIN check impossible: %s", exc)
-            self._show_notice(NO_PIN_TITLE, NO_PIN_TEXT, NO_PIN_COMMAND)
+            self._show_notice(no_pin_title(), no_pin_text(), NO_PIN_COMMAND)
             return
         except Exception:
             log.exception("PIN check failed")
-            pad.show_error("The PIN could not be checked — try again")
+            pad.show_error(translate("PinPad", "The PIN could not be checked — try again"))
             return
         if result.ok:
             self.accepted.emit()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.manager.pin import MAX_PIN_LENGTH
 from kiosk.ui import theme as th
 from kiosk.ui.fonts import make_font
+from kiosk.ui.i18n import translate
 from kiosk.ui.manager.common import (
     AMBER,
     GREEN,
@@ -33,10 +34,22 @@ from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import Panel, line_height, plain_label
 
 DOT = "●"
-PROMPT = "Type your PIN, then OK"
-NO_PIN_TITLE = "Manager entry is not set up yet"
-NO_PIN_TEXT = "No manager PIN is set. Ask your IT contact to run:"
-NO_PIN_COMMAND = "kiosk pin set"
+NO_PIN_COMMAND = "kiosk pin set"  # a command, the same in every language
+
+
+def prompt() -> str:
+    #: Under the PIN pad's dots, before anything is typed.
+    return translate("PinPad", "Type your PIN, then OK")
+
+
+def no_pin_title() -> str:
+    #: Instead of the PIN pad, when no manager PIN was ever set at this kiosk.
+    return translate("PinPad", "Manager entry is not set up yet")
+
+
+def no_pin_text() -> str:
+    #: Above the command IT runs to set the PIN ("kiosk pin set", never translated).
+    return translate("PinPad", "No manager PIN is set. Ask your IT contact to run:")
 
 
 def dots_font(theme: Theme) -> QFont:
@@ -51,7 +64,19 @@ def countdown_text(seconds: float) -> str:
 
 
 def wrong_pin_text(attempts_left: int) -> str:
-    return f"Wrong PIN — {attempts_left} {'try' if attempts_left == 1 else 'tries'} left"
+    """ "Wrong PIN — 3 tries left" (then the pad locks for a while)."""
+    if attempts_left == 1:
+        #: A wrong PIN typed; one more wrong PIN locks the pad for a few minutes.
+        return translate("PinPad", "Wrong PIN — 1 try left")
+    #: A wrong PIN typed, and how many tries are left before the pad locks (0, or 2 or more).
+    text = translate("PinPad", "Wrong PIN — {count} tries left")
+    return text.format(count=attempts_left)
+
+
+def locked_text(seconds: float) -> str:
+    #: Too many wrong PINs: the pad is locked for this long ("4:33", minutes and seconds).
+    text = translate("PinPad", "Locked — try again in {time}")
+    return text.format(time=countdown_text(seconds))
 
 
 class PinPad(ManagerPage):
@@ -78,24 +103,31 @@ class PinPad(ManagerPage):
         self._locked_until: dt.datetime | None = None
         t = theme
         center = Qt.AlignmentFlag.AlignCenter
-        self.title = plain_label("Manager PIN", t.font("title"), th.TEXT, align=center, parent=self)
+        #: The title of the PIN pad that opens the manager area.
+        title = translate("PinPad", "Manager PIN")
+        self.title = plain_label(title, t.font("title"), th.TEXT, align=center, parent=self)
         self.dots = plain_label("", dots_font(t), th.TEXT, align=center, parent=self)
         self.message = plain_label(
-            PROMPT, t.font("heading"), th.TEXT_DIM, max_lines=2, align=center, parent=self
+            prompt(), t.font("heading"), th.TEXT_DIM, max_lines=2, align=center, parent=self
         )
         self.digits: dict[str, PadButton] = {}
         for digit in "1234567890":
             button = PadButton(digit, parent=self)
             button.clicked.connect(self._on_digit)
             self.digits[digit] = button
-        self.clear = PadButton("Clear", parent=self)
+        #: A pad key: empty what was typed.
+        self.clear = PadButton(translate("PinPad", "Clear"), parent=self)
         self.clear.clicked.connect(self._on_clear)
-        self.backspace = PadButton("⌫", accessible_name="Backspace", parent=self)
+        #: The name a screen reader says for the ⌫ key: remove the last digit typed.
+        backspace = translate("PinPad", "Backspace")
+        self.backspace = PadButton("⌫", accessible_name=backspace, parent=self)
         self.backspace.setAutoRepeat(True)
         self.backspace.clicked.connect(self._on_backspace)
-        self.ok = PadButton("OK", accent=GREEN, primary=True, parent=self)
+        #: The pad's big key that sends the PIN (two keys tall, short words only).
+        self.ok = PadButton(translate("PinPad", "OK"), accent=GREEN, primary=True, parent=self)
         self.ok.clicked.connect(self._on_ok)
-        self.cancel = PadButton("Cancel", parent=self)
+        #: A pad key: leave the manager area.
+        self.cancel = PadButton(translate("PinPad", "Cancel"), parent=self)
         self.cancel.clicked.connect(self.cancelled)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -121,13 +153,14 @@ class PinPad(ManagerPage):
         self._busy = False
         self._locked_until = None
         self._tick.stop()
-        self._say(PROMPT, th.TEXT_DIM)
+        self._say(prompt(), th.TEXT_DIM)
         self._refresh()
 
-    def set_busy(self, busy: bool, text: str = "Checking…") -> None:
+    def set_busy(self, busy: bool, text: str | None = None) -> None:
         self._busy = busy
         if busy:
-            self._say(text, th.TEXT_DIM)
+            #: While a typed PIN is being checked.
+            self._say(text or translate("PinPad", "Checking…"), th.TEXT_DIM)
         self._refresh()
 
     def show_wrong(self, attempts_left: int) -> None:
@@ -158,9 +191,9 @@ class PinPad(ManagerPage):
         if left <= 0:
             self._locked_until = None
             self._tick.stop()
-            self._say(PROMPT, th.TEXT_DIM)
+            self._say(prompt(), th.TEXT_DIM)
         else:
-            self._say(f"Locked — try again in {countdown_text(left)}", AMBER)
+            self._say(locked_text(left), AMBER)
             if self.isVisible() and not self._tick.isActive():
                 self._tick.start()
         self._refresh()
@@ -192,8 +225,8 @@ class PinPad(ManagerPage):
             return
         if len(self._typed) < MAX_PIN_LENGTH:
             self._typed += button.text()
-        if self.message.full_text() != PROMPT:
-            self._say(PROMPT, th.TEXT_DIM)
+        if self.message.full_text() != prompt():
+            self._say(prompt(), th.TEXT_DIM)
         self._refresh()
 
     @Slot()
@@ -249,7 +282,7 @@ class PinPad(ManagerPage):
         self.message.setGeometry(
             t.margin, top + title_h + dots_h + gap, w - 2 * t.margin, message_h
         )
-        digits_font, words = key_font(t), word_font(t)
+        digits_font, word_type = key_font(t), word_font(t)
         for row, keys in enumerate(("123", "456", "789")):
             for column, name in enumerate(keys):
                 button = self.digits[name]
@@ -265,9 +298,9 @@ class PinPad(ManagerPage):
         # The words in the wide column: Cancel, Clear, then OK, two keys tall.
         right = x0 + 3 * (key + gap)
         for row, button in enumerate((self.cancel, self.clear)):
-            button.restyle(words, key)
+            button.restyle(word_type, key)
             button.setGeometry(right, grid_top + row * (key + gap), wide, key)
-        self.ok.restyle(bigger(words, 1.4), key)
+        self.ok.restyle(bigger(word_type, 1.4), key)
         self.ok.setGeometry(right, grid_top + 2 * (key + gap), wide, 2 * key + gap)
         self._refresh()
 
@@ -290,7 +323,9 @@ class NoticePage(ManagerPage):
         )
         self.code_box = Panel(th.SURFACE_HIGH, radius=theme.radius, parent=self)
         self.code = plain_label("", theme.font("value"), th.TEXT, align=center, parent=self)
-        self.close_button = PadButton("Close", accent=GREEN, primary=True, parent=self)
+        #: The one button of a notice in the manager area.
+        close = translate("PinPad", "Close")
+        self.close_button = PadButton(close, accent=GREEN, primary=True, parent=self)
         self.close_button.clicked.connect(self.closed)
         self.relayout()
 

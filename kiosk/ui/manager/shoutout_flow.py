@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from kiosk.manager.area import ManagerData
 from kiosk.manager.entries import ShoutOutRow, ValidationError, validate_shoutout_text
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.jobs import Jobs
 from kiosk.ui.manager.common import Toast
 from kiosk.ui.manager.overlay import ManagerOverlay
@@ -114,7 +115,7 @@ class ShoutOutFlow(QObject):
         editor = self._overlay.editor
         cleaned = validate_shoutout_text(text)
         if isinstance(cleaned, ValidationError):
-            editor.show_error(cleaned.message)
+            editor.show_error(cleaned.say(words()))
             return
         editor.set_busy(True)
         future = self._data.add_shoutout(cleaned, self._today(), self._now())
@@ -128,11 +129,13 @@ class ShoutOutFlow(QObject):
         except Exception:
             log.exception("saving a shout-out failed")
             if current:
-                editor.show_error("Not saved — something went wrong. Please try again.")
+                editor.show_error(
+                    translate("Manager", "Not saved — something went wrong. Please try again.")
+                )
             return
         if isinstance(result, ValidationError):
             if current:
-                editor.show_error(result.message)
+                editor.show_error(result.say(words()))
             return
         log.info("shout-out %d added", result)
         self.changed.emit()
@@ -141,7 +144,8 @@ class ShoutOutFlow(QObject):
         editor.field.clear()
         self._overlay.shoutouts.set_loading()
         self._overlay.show_page(self._overlay.shoutouts)
-        self._toast.show_text("✓ Shout-out added", self._theme())
+        #: A short confirmation at the top of the screen.
+        self._toast.show_text("✓ " + translate("Manager", "Shout-out added"), self._theme())
         self._load()
 
     @Slot(int)
@@ -161,5 +165,5 @@ class ShoutOutFlow(QObject):
             self.changed.emit()
         if self._session.is_current(number):
             if deleted:
-                self._toast.show_text("Shout-out deleted", self._theme())
+                self._toast.show_text(translate("Manager", "Shout-out deleted"), self._theme())
             self._load()

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPalette, QShowEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from kiosk.board.formatting import format_date
 from kiosk.manager.entries import SHOUTOUT_MAX_CHARS, ShoutOutRow
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.manager.common import GREEN, RED, ManagerPage, PadButton, word_font
 from kiosk.ui.manager.keyboard import VirtualKeyboard
 from kiosk.ui.theme import Theme, qcolor
@@ -25,9 +25,14 @@ CONFIRM_SECONDS = 5
 
 
 def showing_words(row: ShoutOutRow) -> str:
+    """ "Shows Tue, Nov 24" or "Shows Tue, Nov 24 – Mon, Nov 30"."""
+    formats = words().formats
     if row.day == row.until:
-        return f"Shows {format_date(row.day)}"
-    return f"Shows {format_date(row.day)} – {format_date(row.until)}"
+        #: Under a shout-out: the one day it is on the celebration screen.
+        return translate("ShoutOuts", "Shows {date}").format(date=formats.date(row.day))
+    #: Under a shout-out: the days it is on the celebration screen.
+    text = translate("ShoutOuts", "Shows {start} – {end}")
+    return text.format(start=formats.date(row.day), end=formats.date(row.until))
 
 
 class ShoutOutsPage(ManagerPage):
@@ -52,18 +57,23 @@ class ShoutOutsPage(ManagerPage):
         self._loading = True
         self._confirming: int | None = None
         self._items: list[QWidget] = []
-        self.title = plain_label("Shout-outs", theme.font("title"), th.TEXT, parent=self)
+        #: The title of the manager's page of shout-outs (thank-yous to the team).
+        title = translate("ShoutOuts", "Shout-outs")
+        self.title = plain_label(title, theme.font("title"), th.TEXT, parent=self)
         self.subtitle = plain_label("", theme.font("meta"), th.TEXT_DIM, parent=self)
         self.note = plain_label("", theme.font("label"), th.TEXT_DIM, max_lines=2, parent=self)
-        self.add = PadButton(
-            "+ Add shout-out", accessible_name="Add shout-out", primary=True, parent=self
-        )
+        #: The button that opens the editor of a new shout-out.
+        add = translate("ShoutOuts", "Add shout-out")
+        self.add = PadButton(f"+ {add}", accessible_name=add, primary=True, parent=self)
         self.add.clicked.connect(self.add_requested)
-        self.back_button = PadButton("Back", accent=GREEN, parent=self)
+        #: Back from the shout-outs to the entry list.
+        self.back_button = PadButton(translate("ShoutOuts", "Back"), accent=GREEN, parent=self)
         self.back_button.clicked.connect(self.back)
-        self.previous = PadButton("◀", accessible_name="Previous page", parent=self)
+        previous = translate("ShoutOuts", "Previous page")
+        self.previous = PadButton("◀", accessible_name=previous, parent=self)
         self.previous.clicked.connect(self._on_previous)
-        self.following = PadButton("▶", accessible_name="Next page", parent=self)
+        following = translate("ShoutOuts", "Next page")
+        self.following = PadButton("▶", accessible_name=following, parent=self)
         self.following.clicked.connect(self._on_next)
         self._confirm_timer = QTimer(self)
         self._confirm_timer.setSingleShot(True)
@@ -126,14 +136,15 @@ class ShoutOutsPage(ManagerPage):
             t.font("label"),
             t.font("body"),
         )
-        words = word_font(t)
+        word_type = word_font(t)
         self.title.setFont(title_font)
         self.subtitle.setFont(meta)
         self.note.setFont(label)
-        days = f"{self._days} day{'s' if self._days != 1 else ''}"
-        self.subtitle.set_full_text(f"On the celebration screen for {days}")
+        #: Under the title: how long a shout-out shows ("7 days", worded by the locale).
+        shown = translate("ShoutOuts", "On the celebration screen for {days}")
+        self.subtitle.set_full_text(shown.format(days=words().formats.days(self._days)))
         for button in (self.add, self.back_button, self.previous, self.following):
-            button.restyle(words, touch)
+            button.restyle(word_type, touch)
         back_w = max(t.px(240), self.back_button.sizeHint().width())
         add_w = self.add.sizeHint().width()
         self.back_button.setGeometry(w - t.margin - back_w, t.margin, back_w, touch)
@@ -159,9 +170,12 @@ class ShoutOutsPage(ManagerPage):
             self._items.append(self._row_widget(row, t.margin, y, w - 2 * t.margin, row_h))
             y += row_h + gap
         if self._loading:
-            note = "Loading…"
+            note = translate("ShoutOuts", "Loading…")
         elif not self._rows:
-            note = "No shout-outs yet. Tap “Add shout-out” to thank someone."
+            #: "Add shout-out" is the button's name: quote it as that button says it.
+            note = translate(
+                "ShoutOuts", "No shout-outs yet. Tap “Add shout-out” to thank someone."
+            )
         else:
             note = ""
         self.note.set_full_text(note)
@@ -184,12 +198,14 @@ class ShoutOutsPage(ManagerPage):
         panel.setGeometry(x, y, width, height)
         pad = t.px(28)
         confirming = self._confirming == row.id
-        delete = PadButton(
-            "Tap again to delete" if confirming else "Delete",
-            accent=RED,
-            accessible_name=f"Delete shout-out: {row.text}",
-            parent=panel,
-        )
+        #: A shout-out's delete button; the second tap (within 5 s) deletes it.
+        if confirming:
+            word = translate("ShoutOuts", "Tap again to delete")
+        else:
+            word = translate("ShoutOuts", "Delete")
+        #: What a screen reader says for that button, then the shout-out's text.
+        named = translate("ShoutOuts", "Delete shout-out: {text}").format(text=row.text)
+        delete = PadButton(word, accent=RED, accessible_name=named, parent=panel)
         delete.restyle(word_font(t), t.touch_target)
         if confirming:
             delete.setCheckable(True)
@@ -226,17 +242,21 @@ class ShoutOutEditor(ManagerPage):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(theme, parent)
         self._busy = False
-        self.title = plain_label("New shout-out", theme.font("title"), th.TEXT, parent=self)
+        #: The title of the page where a manager types a shout-out.
+        title = translate("ShoutOuts", "New shout-out")
+        self.title = plain_label(title, theme.font("title"), th.TEXT, parent=self)
         self.hint = plain_label(
-            "Who did what? For example: Maria: five-star review",
+            #: Beside that title: what to type, with an example (any first name of your country).
+            translate("ShoutOuts", "Who did what? For example: Maria: five-star review"),
             theme.font("meta"),
             th.TEXT_DIM,
             parent=self,
         )
         self.field = QLineEdit(self)
-        self.field.setAccessibleName("Shout-out text")
+        self.field.setAccessibleName(translate("ShoutOuts", "Shout-out text"))
         self.field.setMaxLength(SHOUTOUT_MAX_CHARS)
-        self.field.setPlaceholderText("Type the shout-out here")
+        #: Greyed in the empty text field.
+        self.field.setPlaceholderText(translate("ShoutOuts", "Type the shout-out here"))
         self.field.setFrame(False)
         self.field.returnPressed.connect(self._on_save)
         self.field.textChanged.connect(self._on_text_changed)
@@ -249,9 +269,10 @@ class ShoutOutEditor(ManagerPage):
             "", theme.font("meta"), th.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight, parent=self
         )
         self.message = plain_label("", theme.font("label"), RED, parent=self)
-        self.save = PadButton("Save", accent=GREEN, primary=True, parent=self)
+        save = translate("ShoutOuts", "Save")
+        self.save = PadButton(save, accent=GREEN, primary=True, parent=self)
         self.save.clicked.connect(self._on_save)
-        self.cancel = PadButton("Cancel", parent=self)
+        self.cancel = PadButton(translate("ShoutOuts", "Cancel"), parent=self)
         self.cancel.clicked.connect(self.cancelled)
         self.keyboard = VirtualKeyboard(theme, parent=self)
         self.relayout()
@@ -276,7 +297,7 @@ class ShoutOutEditor(ManagerPage):
         self._busy = busy
         if busy:
             self.message.set_color(th.TEXT_DIM)
-            self.message.set_full_text("Saving…")
+            self.message.set_full_text(translate("ShoutOuts", "Saving…"))
         self._refresh()
 
     def show_error(self, text: str) -> None:
@@ -289,7 +310,9 @@ class ShoutOutEditor(ManagerPage):
     def _refresh(self) -> None:
         self.save.setEnabled(not self._busy and bool(self.field.text().strip()))
         self.field.setReadOnly(self._busy)
-        self.count.set_full_text(f"{len(self.field.text())} / {SHOUTOUT_MAX_CHARS}")
+        formats = words().formats
+        typed = formats.number(len(self.field.text()))
+        self.count.set_full_text(f"{typed} / {formats.number(SHOUTOUT_MAX_CHARS)}")
 
     @Slot(str)
     def _on_text_changed(self, _text: str) -> None:
@@ -319,9 +342,9 @@ class ShoutOutEditor(ManagerPage):
         self.message.setFont(label)
         self.field.setFont(field_font)
         self.field.setTextMargins(t.px(20), 0, t.px(20), 0)
-        words = word_font(t)
-        self.save.restyle(words, touch)
-        self.cancel.restyle(words, touch)
+        word_type = word_font(t)
+        self.save.restyle(word_type, touch)
+        self.cancel.restyle(word_type, touch)
         y = t.margin
         self.title.setGeometry(t.margin, y, w // 2, line_height(title_font))
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)

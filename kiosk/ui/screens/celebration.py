@@ -11,22 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import (
-    PERIOD_WORDS,
-    budget_used,
-    budget_word,
-    format_date,
-    format_percent,
-    format_value,
-    is_budget,
-)
+from kiosk.board.formatting import budget_used, is_budget
 from kiosk.board.model import MetricEntry, Recognition
 from kiosk.ui import theme as th
 from kiosk.ui.confetti import keep_clear_of_confetti
 from kiosk.ui.fonts import make_font
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     Chunk,
@@ -41,38 +34,100 @@ from kiosk.ui.widgets import (
     text_width,
     wrap_text,
 )
+from sync.vocabulary import Aggregate
 
 MAX_BODY_LINES = 4
 MAX_FEATURED = 3  # more goals met at once than this: the rest are on the next page's list
-_ORIGIN_WORDS = {"hq": "from HQ", "store": "from your manager"}
+ORIGIN_WORDS: dict[str, str] = {
+    #: Who gave a shout-out: headquarters...
+    "hq": QT_TRANSLATE_NOOP("Celebration", "from HQ"),
+    #: ...or the store's manager, at the kiosk.
+    "store": QT_TRANSLATE_NOOP("Celebration", "from your manager"),
+}
+# The headline of a goal just met, by period; for a budget or a limit not passed.
+GOAL_MET: dict[str, str] = {
+    #: The big headline when a goal is reached (also: this week, this month).
+    "day": QT_TRANSLATE_NOOP("Celebration", "Goal met today!"),
+    "week": QT_TRANSLATE_NOOP("Celebration", "Goal met this week!"),
+    "month": QT_TRANSLATE_NOOP("Celebration", "Goal met this month!"),
+}
+UNDER_BUDGET: dict[str, str] = {
+    #: The headline when a budget (shrink: losses to keep low) is kept to.
+    "day": QT_TRANSLATE_NOOP("Celebration", "Under budget today!"),
+    "week": QT_TRANSLATE_NOOP("Celebration", "Under budget this week!"),
+    "month": QT_TRANSLATE_NOOP("Celebration", "Under budget this month!"),
+}
+UNDER_LIMIT: dict[str, str] = {
+    #: The headline when a limit (a wait time to keep short) is kept to.
+    "day": QT_TRANSLATE_NOOP("Celebration", "Under the limit today!"),
+    "week": QT_TRANSLATE_NOOP("Celebration", "Under the limit this week!"),
+    "month": QT_TRANSLATE_NOOP("Celebration", "Under the limit this month!"),
+}
+MET_WHEN: dict[str, str] = {
+    #: On a goal met, in the list of goals met (also: this week, this month).
+    "day": QT_TRANSLATE_NOOP("Celebration", "Met today"),
+    "week": QT_TRANSLATE_NOOP("Celebration", "Met this week"),
+    "month": QT_TRANSLATE_NOOP("Celebration", "Met this month"),
+}
+
+
+def _sum(entry: MetricEntry) -> bool:
+    return entry.aggregate == Aggregate.sum
 
 
 def result_text(entry: MetricEntry) -> str:
     """ "$12,840 vs goal $12,000"; for a budget "$120 of $150 budget"."""
-    actual = format_value(entry.actual, entry.unit, entry.decimals)
-    goal = format_value(entry.target, entry.unit, entry.decimals)
-    if is_budget(entry):
-        return f"{actual} of {goal} {budget_word(entry)}"
-    return f"{actual} vs goal {goal}"
+    formats = words().formats
+    actual = formats.value(entry.actual, entry.unit, entry.decimals)
+    goal = formats.value(entry.target, entry.unit, entry.decimals)
+    if is_budget(entry) and _sum(entry):
+        #: A budget kept to: what was spent of it ("$120 of $150 budget").
+        text = translate("Celebration", "{actual} of {goal} budget")
+    elif is_budget(entry):
+        #: A limit kept to: the figure and its limit ("4.1 min of 5.0 min limit").
+        text = translate("Celebration", "{actual} of {goal} limit")
+    else:
+        #: A goal met: the number reached and the goal ("$12,840 vs goal $12,000").
+        text = translate("Celebration", "{actual} vs goal {goal}")
+    return text.format(actual=actual, goal=goal)
 
 
 def against_text(entry: MetricEntry) -> str:
     """ "goal $12,000 · 107%"; for a budget "budget $150 · 80% used"."""
-    goal = format_value(entry.target, entry.unit, entry.decimals)
+    wording = words()
+    formats = wording.formats
+    goal = formats.value(entry.target, entry.unit, entry.decimals)
     if is_budget(entry):
+        if _sum(entry):
+            #: Under a budget just kept to, big: the budget ("budget $150").
+            text = translate("Celebration", "budget {goal}").format(goal=goal)
+        else:
+            #: Under a limit just kept to, big: the limit ("limit 5.0 min").
+            text = translate("Celebration", "limit {goal}").format(goal=goal)
         used = budget_used(entry)
-        share = f" · {format_percent(used)} used" if used is not None else ""
-        return f"{budget_word(entry)} {goal}{share}"
-    share = f" · {format_percent(entry.percent)}" if entry.percent is not None else ""
-    return f"goal {goal}{share}"
+        if used is None:
+            return text
+        #: The share of a budget used ("80% used").
+        share = translate("Celebration", "{percent} used").format(percent=formats.percent(used))
+        return f"{text} · {share}"
+    #: Under a goal just met, big: the goal ("goal $12,000"), then its percent.
+    text = translate("Celebration", "goal {goal}").format(goal=goal)
+    if entry.percent is None:
+        return text
+    return f"{text} · {formats.percent(entry.percent)}"
 
 
 def met_text(entry: MetricEntry) -> str:
     """ "Goal met today!"; a budget kept: "Under budget this week!"."""
-    when = PERIOD_WORDS.get(entry.period, entry.period)
+    table = GOAL_MET
     if is_budget(entry):
-        return f"Under {budget_word(entry)} {when}!"
-    return f"Goal met {when}!"
+        table = UNDER_BUDGET if _sum(entry) else UNDER_LIMIT
+    return translate("Celebration", table.get(entry.period, table["day"]))
+
+
+def met_when(entry: MetricEntry) -> str:
+    """ "Met today", "Met this week", "Met this month"."""
+    return translate("Celebration", MET_WHEN.get(entry.period, MET_WHEN["day"]))
 
 
 class GoalCard(Panel):
@@ -91,7 +146,7 @@ class GoalCard(Panel):
         self.label.setGeometry(x, y, inner, line_height(font))
         y += line_height(font)
         chunks = [
-            Chunk(f"✓ Met {PERIOD_WORDS.get(entry.period, entry.period)}", t.font("label"), color),
+            Chunk(f"✓ {met_when(entry)}", t.font("label"), color),
             Chunk(result_text(entry), t.font("body"), th.TEXT),
         ]
         used = place_chunks(self, chunks, x, y, inner, t.px(20))
@@ -126,11 +181,14 @@ class FeaturedGoal(Panel):
         center = Qt.AlignmentFlag.AlignCenter
         y = pad
         head_font = make_font(t.px(64 if big else 44), bold=True, condensed=True)
+        # On two lines where a language needs them ("Objectif atteint ce mois-ci !" in a
+        # third of the screen).
         self.headline = plain_label(
-            f"✓ {met_text(entry)}", head_font, color, align=center, parent=self
+            f"✓ {met_text(entry)}", head_font, color, max_lines=2, align=center, parent=self
         )
-        self.headline.setGeometry(pad, y, inner, line_height(head_font))
-        y += line_height(head_font) + t.px(6)
+        headline_h = self.headline.fit_height(inner)
+        self.headline.setGeometry(pad, y, inner, headline_h)
+        y += headline_h + t.px(6)
         name_font = t.font("hero") if big else t.font("value")
         lines = len(wrap_text(entry.label, name_font, inner, 2))
         self.name = plain_label(
@@ -140,7 +198,7 @@ class FeaturedGoal(Panel):
         y += lines * line_height(name_font)
         # The number is the point: bigger than any other text on the board.
         number_font = make_font(t.px(170 if big else 104), bold=True, condensed=True)
-        actual = format_value(
+        actual = words().formats.value(
             entry.actual,
             entry.unit,
             entry.decimals,
@@ -200,7 +258,10 @@ class RecognitionCard(Panel):
             self.body.setGeometry(x, y, inner, lines * spacing)
             y += lines * spacing
         y += t.px(8)
-        meta = f"{format_date(item.day)} · {_ORIGIN_WORDS.get(item.origin, '')}".rstrip(" ·")
+        origin = ORIGIN_WORDS.get(item.origin)
+        meta = words().formats.date(item.day)
+        if origin is not None:
+            meta += " · " + translate("Celebration", origin)
         plain_label(meta, meta_font, th.TEXT_DIM, parent=self).setGeometry(x, y, inner, meta_h)
         self.content_height = y + meta_h + pad
 
@@ -216,7 +277,8 @@ class CelebrationScreen(Screen):
         super().__init__(theme, parent)
 
     def title(self) -> str:
-        return "Let's celebrate!"
+        #: The title of the screen of goals met and shout-outs.
+        return translate("Celebration", "Let's celebrate!")
 
     def has_content(self) -> bool:
         if self._featured:
@@ -256,7 +318,9 @@ class CelebrationScreen(Screen):
         if snapshot is None or snapshot.celebration.is_empty:
             if pages:
                 return pages
-            return [self.empty_page("No goals met yet today. Keep going!")]
+            return [
+                self.empty_page(translate("Celebration", "No goals met yet today. Keep going!"))
+            ]
         return pages + self._board_pages(area)
 
     def _featured_page(self, area: QSize) -> QWidget:
@@ -309,7 +373,9 @@ class CelebrationScreen(Screen):
                     columns=lane_columns[0],
                     items=[(c, c.content_height) for c in cards],
                     header_height=header_h,
-                    make_header=self.lane_heading("✓ Goals met", th.STATUS_COLORS["met"]),
+                    make_header=self.lane_heading(
+                        "✓ " + translate("Celebration", "Goals met"), th.STATUS_COLORS["met"]
+                    ),
                 )
             )
         if shout_outs:
@@ -319,7 +385,9 @@ class CelebrationScreen(Screen):
                     columns=lane_columns[-1],
                     items=[(c, c.content_height) for c in cards],
                     header_height=header_h,
-                    make_header=self.lane_heading("★ Shout-outs", th.CELEBRATION),
+                    make_header=self.lane_heading(
+                        "★ " + translate("Celebration", "Shout-outs"), th.CELEBRATION
+                    ),
                 )
             )
         return self.place_lanes(area, lanes, gap)

@@ -3,7 +3,8 @@
 Which comments and in what order is the snapshot's (`kiosk.board.snapshot.load_comments`):
 this screen shows `snapshot.comments` as they come.
 
-Each card shows the stars (or "no rating"), the source and day, and the text. Good comments
+Each card shows the stars (or "no rating"), the source and day, and the text (as the customer
+wrote it, in the quotation marks of the store's language). Good comments
 (4-5 stars) carry a green band and tint, bad ones (1-2) a red band and tint, so the two read
 apart at a glance; the stars say the same without colour. Long text ends with "…" after its
 last whole line; cards that do not fit go to the next page.
@@ -14,9 +15,10 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import format_date, format_stars
 from kiosk.board.model import BoardSnapshot, CommentView
+from kiosk.board.wording import stars_text
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     Chunk,
@@ -65,10 +67,11 @@ class CommentCard(Panel):
         inner = max(1, width - x - pad)
         y = pad
         rated = comment.rating is not None
-        meta = " · ".join(p for p in (comment.source, format_date(comment.day)) if p)
+        wording = words()
+        meta = " · ".join(p for p in (comment.source, wording.formats.date(comment.day)) if p)
         chunks = [
             Chunk(
-                format_stars(comment.rating),
+                stars_text(comment.rating, words=wording),
                 t.font("label" if rated else "meta"),
                 th.STAR_COLOR if rated else th.TEXT_DIM,
             ),
@@ -79,10 +82,10 @@ class CommentCard(Panel):
         body_font = t.font("body")
         spacing = line_height(body_font)
         room = max(1, (max_height - y - pad) // spacing)
-        lines = wrap_text(f"“{comment.text}”", body_font, inner, min(MAX_TEXT_LINES, room))
-        self.text = plain_label(
-            f"“{comment.text}”", body_font, th.TEXT, max_lines=len(lines), parent=self
-        )
+        #: A customer's comment, in the quotation marks of your language (French: « {text} »).
+        quoted = translate("Comments", "“{text}”").format(text=comment.text)
+        lines = wrap_text(quoted, body_font, inner, min(MAX_TEXT_LINES, room))
+        self.text = plain_label(quoted, body_font, th.TEXT, max_lines=len(lines), parent=self)
         self.text.setGeometry(x, y, inner, len(lines) * spacing)
         y += len(lines) * spacing
         self.content_height = y + pad
@@ -97,7 +100,8 @@ class CommentsScreen(Screen):
         return (snapshot.date, snapshot.comments)
 
     def title(self) -> str:
-        return "What customers said"
+        #: The title of the screen of customer comments.
+        return translate("Comments", "What customers said")
 
     def _comments(self) -> tuple[CommentView, ...]:
         snapshot = self.snapshot
@@ -109,7 +113,11 @@ class CommentsScreen(Screen):
     def build_pages(self, area: QSize) -> list[QWidget]:
         comments = self._comments()
         if not comments:
-            return [self.empty_page("No customer comments in the last two weeks.")]
+            return [
+                self.empty_page(
+                    translate("Comments", "No customer comments in the last two weeks.")
+                )
+            ]
         return self.card_pages(
             area,
             lambda width: [CommentCard(c, self.theme, width, area.height()) for c in comments],

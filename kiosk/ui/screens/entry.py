@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QWidget
 
-from kiosk.board.formatting import format_date, format_value
 from kiosk.board.model import EntryRow
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.theme import Theme, qcolor
 from kiosk.ui.widgets import (
     FitLabel,
@@ -34,36 +34,60 @@ from kiosk.ui.widgets import (
 )
 
 DAY_CHOICES: tuple[tuple[str, str], ...] = (
-    ("today", "Today"),
-    ("yesterday", "Yesterday"),
-    ("last7", "Last 7 days"),
+    #: The entry screen's day buttons: which day's numbers to type.
+    ("today", QT_TRANSLATE_NOOP("Entry", "Today")),
+    ("yesterday", QT_TRANSLATE_NOOP("Entry", "Yesterday")),
+    ("last7", QT_TRANSLATE_NOOP("Entry", "Last 7 days")),
 )
-SOURCE_WORDS: dict[str | None, str] = {"hq": "HQ", "store": "Store", None: "not entered"}
+SOURCE_WORDS: dict[str | None, str] = {
+    #: Where a number on the entry screen came from: headquarters' feed...
+    "hq": QT_TRANSLATE_NOOP("Entry", "HQ"),
+    #: ...a manager at this store...
+    "store": QT_TRANSLATE_NOOP("Entry", "Store"),
+    #: ...or nobody yet.
+    None: QT_TRANSLATE_NOOP("Entry", "not entered"),
+}
 DAY_TITLES: dict[str, str] = {
-    "today": "Enter today's numbers",
-    "yesterday": "Enter yesterday's numbers",
-    "last7": "The last 7 days",
+    #: The entry screen's title, by the day chosen.
+    "today": QT_TRANSLATE_NOOP("Entry", "Enter today's numbers"),
+    "yesterday": QT_TRANSLATE_NOOP("Entry", "Enter yesterday's numbers"),
+    "last7": QT_TRANSLATE_NOOP("Entry", "The last 7 days"),
 }
 
 
 def from_hq_text(labels: Sequence[str], shown: int) -> str:
     """Why metrics are not in the entry list, naming the first `shown` of `labels`:
-    "Sales comes from HQ: it is not typed here.", "Sales, Shrink and 2 more come from HQ:
+    "Sales comes from HQ: it is not typed here.", "Sales, Shrink, and 2 more come from HQ:
     they are not typed here."."""
     if not labels:
         return ""
+    formats = words().formats
     named = list(labels[:shown])
     rest = len(labels) - len(named)
     if rest:
-        named.append(f"{rest} more" if named else f"{rest} metrics")
+        count = formats.number(rest)
+        if named:
+            #: The end of a list of metrics: "Sales, Shrink, and {count} more".
+            named.append(translate("Entry", "{count} more").format(count=count))
+        else:
+            #: A number of metrics, none named (2 or more).
+            named.append(translate("Entry", "{count} metrics").format(count=count))
     if len(named) == 1 and not rest:
-        return f"{named[0]} comes from HQ: it is not typed here."
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    return f"{listed} come from HQ: they are not typed here."
+        #: Under the entry list: a metric of the board that is not typed at the store.
+        text = translate("Entry", "{metric} comes from HQ: it is not typed here.")
+        return text.format(metric=named[0])
+    #: Under the entry list: metrics of the board that are not typed at the store.
+    text = translate("Entry", "{metrics} come from HQ: they are not typed here.")
+    return text.format(metrics=formats.list(named))
+
+
+def source_key(row: EntryRow) -> str | None:
+    """ "hq", "store", or None when the day has no value."""
+    return row.source if row.value is not None else None
 
 
 def source_word(row: EntryRow) -> str:
-    return SOURCE_WORDS.get(row.source if row.value is not None else None, "not entered")
+    return translate("Entry", SOURCE_WORDS.get(source_key(row), SOURCE_WORDS[None]))
 
 
 class EntryRowButton(QAbstractButton):
@@ -78,9 +102,10 @@ class EntryRowButton(QAbstractButton):
     ) -> None:
         super().__init__()
         self.row = row
-        value = format_value(row.value, row.unit, row.decimals)
+        formats = words().formats
+        value = formats.value(row.value, row.unit, row.decimals)
         source = source_word(row)
-        day = format_date(row.day)
+        day = formats.date(row.day)
         name = f"{row.label}, {day}" if show_day else row.label
         self.setAccessibleName(f"{name}: {value}, {source}")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -89,7 +114,9 @@ class EntryRowButton(QAbstractButton):
         pad = t.px(32)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         source_font, value_font = t.font("meta_bold"), t.font("value")
-        source_w = max(text_width(w, source_font) for w in SOURCE_WORDS.values()) + t.px(8)
+        source_w = max(
+            text_width(translate("Entry", w), source_font) for w in SOURCE_WORDS.values()
+        ) + t.px(8)
         # The unit comes from HQ's catalog: a long one must not push the value's box past
         # the row's left edge (it did, by thousands of pixels; issue 7, item 4). Past a
         # third of the row, the value is elided instead.
@@ -118,7 +145,7 @@ class EntryRowButton(QAbstractButton):
             parent=self,
         )
         self.value.setGeometry(x_value, 0, value_w, height)
-        color = th.STATUS_COLORS["on_track"] if source == SOURCE_WORDS["store"] else th.TEXT_DIM
+        color = th.STATUS_COLORS["on_track"] if source_key(row) == "store" else th.TEXT_DIM
         self.source = plain_label(source, source_font, color, align=right, parent=self)
         self.source.setGeometry(x_source, 0, source_w, height)
         for label in (self.label, self.value, self.source, self.day):
@@ -166,7 +193,7 @@ class EntryScreen(Screen):
         super().__init__(theme, parent)
 
     def title(self) -> str:
-        return DAY_TITLES.get(self._day, DAY_TITLES["today"])
+        return translate("Entry", DAY_TITLES.get(self._day, DAY_TITLES["today"]))
 
     def has_content(self) -> bool:
         return bool(self.rows())
@@ -240,7 +267,7 @@ class EntryScreen(Screen):
                 y += touch + gap
             if not rows:
                 note = plain_label(
-                    "No metrics are set up for store entry.",
+                    translate("Entry", "No metrics are set up for store entry."),
                     t.font("heading"),
                     th.TEXT_DIM,
                     parent=page,
@@ -286,7 +313,7 @@ class EntryScreen(Screen):
         group.setExclusive(True)
         x = 0
         for key, text in DAY_CHOICES:
-            button = TouchButton(text, font, touch, checkable=True, parent=page)
+            button = TouchButton(translate("Entry", text), font, touch, checkable=True, parent=page)
             button.setObjectName(f"day_{key}")
             button.setChecked(key == self._day)
             width = button.sizeHint().width()
@@ -294,15 +321,17 @@ class EntryScreen(Screen):
             button.clicked.connect(self._on_day_clicked)
             group.addButton(button)
             x += width + t.px(18)
-        close = TouchButton("Done", font, touch, accent=th.STATUS_COLORS["met"], parent=page)
-        close.setAccessibleName("Close the entry screen")
+        #: The button that closes the manager's entry screen.
+        done = translate("Entry", "Done")
+        close = TouchButton(done, font, touch, accent=th.STATUS_COLORS["met"], parent=page)
+        close.setAccessibleName(translate("Entry", "Close the entry screen"))
         close.setObjectName("close")
         width = close.sizeHint().width()
         close.setGeometry(area.width() - width, 0, width, touch)
         close.clicked.connect(self.close_requested)
-        shoutouts = TouchButton(
-            "★ Shout-outs", font, touch, accessible_name="Shout-outs", parent=page
-        )
+        #: The button to the manager's shout-outs (thank-yous shown on the celebration screen).
+        word = translate("Entry", "Shout-outs")
+        shoutouts = TouchButton(f"★ {word}", font, touch, accessible_name=word, parent=page)
         shoutouts.setObjectName("shoutouts")
         shout_w = shoutouts.sizeHint().width()
         shoutouts.setGeometry(area.width() - width - t.px(18) - shout_w, 0, shout_w, touch)
@@ -313,18 +342,29 @@ class EntryScreen(Screen):
         font = t.font("button")
         y = area.height() - touch
         previous = TouchButton(
-            "◀ Previous", font, touch, accessible_name="Previous page", parent=page
+            "◀ " + translate("Entry", "Previous"),
+            font,
+            touch,
+            accessible_name=translate("Entry", "Previous page"),
+            parent=page,
         )
         previous.setGeometry(0, y, previous.sizeHint().width(), touch)
         previous.setEnabled(number > 0)
         previous.clicked.connect(self._on_previous)
-        following = TouchButton("Next ▶", font, touch, accessible_name="Next page", parent=page)
+        following = TouchButton(
+            translate("Entry", "Next") + " ▶",
+            font,
+            touch,
+            accessible_name=translate("Entry", "Next page"),
+            parent=page,
+        )
         width = following.sizeHint().width()
         following.setGeometry(area.width() - width, y, width, touch)
         following.setEnabled(number < total - 1)
         following.clicked.connect(self._on_next)
+        formats = words().formats
         label = plain_label(
-            f"{number + 1} / {total}",
+            f"{formats.number(number + 1)} / {formats.number(total)}",
             t.font("label"),
             th.TEXT_DIM,
             align=Qt.AlignmentFlag.AlignCenter,

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import PERIOD_WORDS, format_percent
 from kiosk.board.model import BoardSnapshot, Leaderboard, LeaderRow, Period
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     FitLabel,
@@ -34,6 +34,19 @@ from kiosk.ui.widgets import (
 )
 
 ELLIPSIS_ROW = None  # marks the "⋯" gap in a list of rows
+WHAT: dict[str, str] = {
+    #: Above the leaderboard: the metric ranked ("Sales", as HQ names it) and its period.
+    "day": QT_TRANSLATE_NOOP("Leaderboard", "{metric} today"),
+    "week": QT_TRANSLATE_NOOP("Leaderboard", "{metric} this week"),
+    "month": QT_TRANSLATE_NOOP("Leaderboard", "{metric} this month"),
+}
+RANKED: dict[str, str] = {
+    #: How the leaderboard ranks: by where each store will end the period at its pace.
+    "week": QT_TRANSLATE_NOOP("Leaderboard", "ranked by pace to the week's end"),
+    "month": QT_TRANSLATE_NOOP("Leaderboard", "ranked by pace to the month's end"),
+    #: How the leaderboard ranks a day: by the percent of the day's goal reached.
+    "day": QT_TRANSLATE_NOOP("Leaderboard", "ranked by percent of goal"),
+}
 
 
 def ordered_rows(rows: Sequence[LeaderRow]) -> list[LeaderRow]:
@@ -58,12 +71,35 @@ def figure_words(row: LeaderRow, period: Period) -> tuple[str, str, str]:
     """(words before, the figure, words under) of a row: ("on pace for", "102%", "19% of
     goal so far") for a week or a month; ("", "102%", "of goal") for a day."""
     figure = row.figure(period)
+    formats = words().formats
     if figure is None:
-        return "", "no data", ""
+        #: A store on the leaderboard without a goal or a number.
+        return "", translate("Leaderboard", "no data"), ""
     if period == Period.day:
-        return "", format_percent(figure), "of goal"
-    so_far = f"{format_percent(row.percent)} of goal so far" if row.percent is not None else ""
-    return "on pace for", format_percent(figure), so_far
+        #: Under a store's percent of its day goal ("102%" over "of goal").
+        return "", formats.percent(figure), translate("Leaderboard", "of goal")
+    so_far = ""
+    if row.percent is not None:
+        #: Under a store's pace: how much of the week's or month's goal it has so far.
+        so_far = translate("Leaderboard", "{percent} of goal so far")
+        so_far = so_far.format(percent=formats.percent(row.percent))
+    #: Small words just before a store's big projected percent: "on pace for" "102%".
+    return translate("Leaderboard", "on pace for"), formats.percent(figure), so_far
+
+
+def you_text() -> str:
+    #: The tag on this store's own row of the leaderboard, in capitals.
+    return translate("Leaderboard", "YOU")
+
+
+def gap_text(count: int) -> str:
+    """ "⋯ 26 more stores ⋯": the stores left out between the top ones and this one."""
+    if count == 1:
+        #: The one store left out between the top stores and this store.
+        return translate("Leaderboard", "⋯ 1 more store ⋯")
+    #: The stores left out between the top stores and this store (2 or more).
+    text = translate("Leaderboard", "⋯ {count} more stores ⋯")
+    return text.format(count=words().formats.number(count))
 
 
 class LeaderRowWidget(Panel):
@@ -82,6 +118,7 @@ class LeaderRowWidget(Panel):
         period: Period = Period.month,
         scale: float = 1.0,
         block_w: int | None = None,
+        bar_w: int | None = None,
     ) -> None:
         own = row.is_self
         super().__init__(
@@ -102,13 +139,14 @@ class LeaderRowWidget(Panel):
         figure = row.figure(period)
         block_w = max(block_w or 0, self.block_width(row, theme, period, scale))
         rank_w = max(t.px(110), text_width("88", rank_font))
-        bar_w = max(t.px(120), width * 3 // 10)
+        if bar_w is None:
+            bar_w = self.bar_width([row], theme, width, block_w, scale)
         x = pad
         rank_text = str(row.rank) if row.rank is not None else "–"
         self.rank = plain_label(rank_text, rank_font, th.TEXT, align=right, parent=self)
         self.rank.setGeometry(x, 0, rank_w, height)
         x += rank_w + t.px(28)
-        chip_w = text_width("YOU", chip_font) + t.px(36) if own else 0
+        chip_w = text_width(you_text(), chip_font) + t.px(36) if own else 0
         name_room = width - x - bar_w - block_w - 3 * t.px(24) - pad
         if own:
             name_room -= chip_w + t.px(16)
@@ -120,7 +158,11 @@ class LeaderRowWidget(Panel):
             chip = Panel(th.SELF_ROW_BORDER, radius=t.px(8), parent=self)
             chip.setGeometry(x + name_w + t.px(16), (height - chip_h) // 2, chip_w, chip_h)
             you = plain_label(
-                "YOU", chip_font, th.BACKGROUND, align=Qt.AlignmentFlag.AlignCenter, parent=chip
+                you_text(),
+                chip_font,
+                th.BACKGROUND,
+                align=Qt.AlignmentFlag.AlignCenter,
+                parent=chip,
             )
             you.setGeometry(0, 0, chip_w, chip_h)
         x = width - pad - block_w
@@ -159,6 +201,27 @@ class LeaderRowWidget(Panel):
         self.bar.setGeometry(x - t.px(24) - bar_w, (height - bar_h) // 2, bar_w, bar_h)
 
     @staticmethod
+    def bar_width(
+        rows: Sequence[LeaderRow], theme: Theme, width: int, block_w: int, scale: float = 1.0
+    ) -> int:
+        """The bars' width, the same on every row so that they compare: 30% of the row, less
+        what the longest store name (and "YOU") needs, down to a short bar. A longer figure
+        block (French: "26 % de l'objectif jusqu'ici") then takes room from the bars, not
+        from "Downtown"."""
+        t = theme
+        k = max(1.0, scale)
+        name_font, chip_font = t.font("heading", k), t.font("meta_bold", k)
+        rank_w = max(t.px(110), text_width("88", t.font("rank", k)))
+        chip_w = text_width(you_text(), chip_font) + t.px(36) + t.px(16)
+        need = max(
+            (text_width(r.name, name_font) + (chip_w if r.is_self else 0) for r in rows),
+            default=0,
+        )
+        fixed = 2 * t.padding + rank_w + t.px(28) + block_w + 3 * t.px(24)
+        shortest = t.px(120)
+        return max(shortest, min(width * 3 // 10, width - fixed - need))
+
+    @staticmethod
     def block_width(row: LeaderRow, theme: Theme, period: Period, scale: float = 1.0) -> int:
         """The width of a row's figure block: "on pace for" + "102%" on one line, "19% of
         goal so far" under it. The screen gives every row the widest, so they line up."""
@@ -180,8 +243,7 @@ class GapRow(QWidget):
         t = theme
         self.count = count
         font = t.font("meta_bold")
-        word = "store" if count == 1 else "stores"
-        text = f"⋯ {count} more {word} ⋯"
+        text = gap_text(count)
         text_w = min(width, text_width(text, font) + t.px(40))
         self.label = plain_label(
             text, font, th.TEXT_DIM, align=Qt.AlignmentFlag.AlignCenter, parent=self
@@ -203,7 +265,8 @@ class LeaderboardScreen(Screen):
         return snapshot.leaderboard
 
     def title(self) -> str:
-        return "Leaderboard"
+        #: The title of the screen ranking the region's stores.
+        return translate("Leaderboard", "Leaderboard")
 
     def _board(self) -> Leaderboard | None:
         return self.snapshot.leaderboard if self.snapshot else None
@@ -217,19 +280,21 @@ class LeaderboardScreen(Screen):
         self.gap_row = None
         board = self._board()
         if board is None or not board.rows:
-            return [self.empty_page("No leaderboard for this region yet.")]
+            return [
+                self.empty_page(translate("Leaderboard", "No leaderboard for this region yet."))
+            ]
         t = self.theme
         page = self.new_page()
         meta = t.font("meta")
         top = line_height(meta) + t.px(10)
-        what = f"{board.label} {PERIOD_WORDS.get(board.period, board.period)}"
-        ranked = (
-            f"ranked by pace to the {board.period}'s end"
-            if board.ranks_by_pace
-            else "ranked by percent of goal"
-        )
-        caption = f"{what} · stores in region {board.region}" if board.region else what
-        plain_label(f"{caption} · {ranked}", meta, th.TEXT_DIM, parent=page).setGeometry(
+        parts = [translate("Leaderboard", WHAT.get(board.period, WHAT["day"]))]
+        parts[0] = parts[0].format(metric=board.label)
+        if board.region:
+            #: The region whose stores are ranked, as HQ names it ("North").
+            region = translate("Leaderboard", "stores in region {region}")
+            parts.append(region.format(region=board.region))
+        parts.append(translate("Leaderboard", RANKED.get(board.period, RANKED["day"])))
+        plain_label(" · ".join(parts), meta, th.TEXT_DIM, parent=page).setGeometry(
             t.padding, 0, area.width() - 2 * t.padding, line_height(meta)
         )
         gap = t.px(10)
@@ -249,6 +314,9 @@ class LeaderboardScreen(Screen):
             for row in shown
             if row is not None
         )
+        bar_w = LeaderRowWidget.bar_width(
+            [row for row in shown if row is not None], t, area.width(), block_w, scale
+        )
         for index, row in enumerate(shown):
             if row is None:
                 # The stores between the top ones and this one; those below it are not
@@ -258,7 +326,9 @@ class LeaderboardScreen(Screen):
                 self.gap_row.setGeometry(0, y, area.width(), row_h)
                 self.gap_row.show()
             else:
-                widget = LeaderRowWidget(row, t, area.width(), row_h, board.period, scale, block_w)
+                widget = LeaderRowWidget(
+                    row, t, area.width(), row_h, board.period, scale, block_w, bar_w
+                )
                 widget.setParent(page)
                 widget.setGeometry(0, y, area.width(), row_h)
                 widget.show()  # setParent() hides a widget

@@ -4,17 +4,18 @@ Which messages are in force is the snapshot's (`kiosk.board.snapshot.load_messag
 screen shows `snapshot.messages` as they come.
 
 Each kind has its own colour band and says its kind in words ("LESSON LEARNED"), so the look
-is a cue, not the only one. Recognitions are shown by the celebration screen instead.
+is a cue, not the only one. Recognitions are shown by the celebration screen instead. A
+message's title and text are shown as HQ wrote them, in whatever language HQ wrote them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.formatting import format_date
 from kiosk.board.model import BoardSnapshot, MessageView
 from kiosk.ui import theme as th
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import (
     Chunk,
@@ -28,14 +29,32 @@ from kiosk.ui.widgets import (
 
 MAX_TITLE_LINES = 2
 MAX_BODY_LINES = 5
+KIND_WORDS: dict[str, str] = {
+    #: The kind of an HQ message, in capitals above its title.
+    "news": QT_TRANSLATE_NOOP("Messages", "NEWS"),
+    #: A story of great customer service, told to the whole chain.
+    "story": QT_TRANSLATE_NOOP("Messages", "SERVICE STORY"),
+    "lesson": QT_TRANSLATE_NOOP("Messages", "LESSON LEARNED"),
+    #: What HQ expects of every store (a standard, a rule).
+    "expectation": QT_TRANSLATE_NOOP("Messages", "EXPECTATION"),
+    #: A thank-you to a person or a team.
+    "recognition": QT_TRANSLATE_NOOP("Messages", "SHOUT-OUT"),
+}
+
+
+def kind_text(message: MessageView) -> str:
+    source = KIND_WORDS.get(message.kind)
+    return translate("Messages", source) if source is not None else message.kind.upper()
 
 
 def dates_text(message: MessageView) -> str:
-    return (
-        f"until {format_date(message.end)}"
-        if message.end
-        else f"since {format_date(message.start)}"
-    )
+    """ "until Tue, Dec 1" for a message with an end, else "since Mon, Nov 23"."""
+    formats = words().formats
+    if message.end:
+        #: The last day an HQ message shows ("Tue, Dec 1").
+        return translate("Messages", "until {date}").format(date=formats.date(message.end))
+    #: The day an HQ message without an end started to show.
+    return translate("Messages", "since {date}").format(date=formats.date(message.start))
 
 
 class MessageCard(Panel):
@@ -50,9 +69,8 @@ class MessageCard(Panel):
         x = t.band + pad
         inner = max(1, width - x - pad)
         y = pad
-        kind = th.MESSAGE_KIND_WORDS.get(message.kind, message.kind.upper())
         chunks = [
-            Chunk(kind, t.font("meta_bold"), color),
+            Chunk(kind_text(message), t.font("meta_bold"), color),
             Chunk(dates_text(message), t.font("meta"), th.TEXT_DIM),
         ]
         used = place_chunks(self, chunks, x, y, inner, t.px(24))
@@ -88,7 +106,8 @@ class MessagesScreen(Screen):
         return (snapshot.date, snapshot.messages)
 
     def title(self) -> str:
-        return "News from HQ"
+        #: The title of the screen of messages from headquarters.
+        return translate("Messages", "News from HQ")
 
     def _messages(self) -> tuple[MessageView, ...]:
         snapshot = self.snapshot
@@ -100,7 +119,7 @@ class MessagesScreen(Screen):
     def build_pages(self, area: QSize) -> list[QWidget]:
         messages = self._messages()
         if not messages:
-            return [self.empty_page("No messages from HQ right now.")]
+            return [self.empty_page(translate("Messages", "No messages from HQ right now."))]
         return self.card_pages(
             area,
             lambda width: [MessageCard(m, self.theme, width, area.height()) for m in messages],

@@ -16,6 +16,11 @@ overflowing bar confused staff, so its card shows the share of the budget used i
 bar that fills towards the budget and turns red past it) and "$30 under" / "over by $40";
 a day budget still running says what is left to spend. The JSON model keeps the contract's
 percent; only the screen says it differently.
+
+Every line of a card is one whole translated sentence ("Week {actual} / {goal}", "of {goal}
+this month"), in the store's language (`kiosk.ui.i18n.words()`): a card never glues words
+together, so a translator can order them as the language wants, and a card is planned with
+the very text it will show.
 """
 
 from __future__ import annotations
@@ -25,32 +30,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF
 
 from kiosk.board.formatting import (
     ELLIPSIS,
-    PERIOD_TITLES,
-    PERIOD_WORDS,
-    STATUS_GLYPHS,
+    Formats,
     budget_over,
     budget_used,
-    budget_word,
-    entry_status_text,
-    format_pace,
-    format_percent,
-    format_value,
     is_budget,
-    status_text,
     used_pace_share,
-    used_pace_text,
 )
 from kiosk.board.model import PERSPECTIVES, MetricEntry, ToWin, Trend, WinKind
-from kiosk.board.to_win import to_win_pieces
+from kiosk.board.to_win import left_to_spend_short, to_win_pieces
+from kiosk.board.wording import (
+    STATUS_GLYPHS,
+    Wording,
+    entry_status_text,
+    pace_text,
+    status_text,
+    used_pace_text,
+    used_text,
+)
 from kiosk.ui import theme as th
 from kiosk.ui.fonts import make_font
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.sparkline import TrendChart
-from kiosk.ui.theme import FONT_ROLES, Theme
+from kiosk.ui.theme import FONT_ROLES, MIN_TEXT_PX, Theme
 from kiosk.ui.widgets import FitLabel, Panel, ProgressBar, plain_label, wrap_text
 
 _PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
@@ -60,10 +66,93 @@ _PERIOD_ORDER = {"day": 0, "week": 1, "month": 2}
 # 95%" nothing a reader needs (glyph, colour and figure all stay), so it never holds the
 # type back.
 SHORTENED = {"cut": 10, "dropped": 10, "hero": 5, "numbers": 2, "pace": 0}
-_NO_PERCENT: tuple[str, float | None, str, str] = ("", None, "", "")
-_GOAL_WORDS = {"day": "Goal", "week": "Week goal", "month": "Month goal"}
-_BUDGET_PREFIX = {"day": "", "week": "Week ", "month": "Month "}
-TREND_CAPTION = "14 days"
+_NO_PERCENT: tuple[str, float | None, str, str, str] = ("", None, "", "", "")
+# The goal under (or beside) the number, by period: a goal, a budget (a `down` sum, such as
+# shrink) or a limit (a `down` mean or latest value, such as a wait time).
+GOAL_LINES: dict[str, dict[str, str]] = {
+    "goal": {
+        #: Under today's number on a card: the day's goal ("Goal $12,000").
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "Goal {goal}"),
+        #: A card whose big number is the week's: the week's goal.
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "Week goal {goal}"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "Month goal {goal}"),
+    },
+    "budget": {
+        #: A budget not to pass (shrink: losses), for the day, week or month.
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "Budget {goal}"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "Week budget {goal}"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "Month budget {goal}"),
+    },
+    "limit": {
+        #: A limit not to pass (a mean wait time, say), for the day, week or month.
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "Limit {goal}"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "Week limit {goal}"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "Month limit {goal}"),
+    },
+}
+# What the percent beside the big number is a percent of (under it, small).
+OF_GOAL: dict[str, dict[str, str]] = {
+    "goal": {
+        #: Under the big percent beside today's number: "107%" over "of $12,000".
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "of {goal}"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} this week"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} this month"),
+    },
+    "budget": {
+        #: Under the share of a budget used: "80% used" over "of $150 budget".
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} budget"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} budget this week"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} budget this month"),
+    },
+    "limit": {
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} limit"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} limit this week"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "of {goal} limit this month"),
+    },
+}
+# A week's or month's line on a card: its number against its goal, or alone.
+PERIOD_LINES: dict[str, dict[str, str]] = {
+    "against": {
+        #: A line of a card for another period: "Week $18,010 / $60,000" (number / goal).
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "Today {actual} / {goal}"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "Week {actual} / {goal}"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "Month {actual} / {goal}"),
+    },
+    "used": {
+        #: The same line for a budget being used up: "Month $2,950 of $4,000".
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "Today {actual} of {goal}"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "Week {actual} of {goal}"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "Month {actual} of {goal}"),
+    },
+    "alone": {
+        #: The same line for a period without a goal: "Week $54,210".
+        "day": QT_TRANSLATE_NOOP("Scoreboard", "Today {actual}"),
+        "week": QT_TRANSLATE_NOOP("Scoreboard", "Week {actual}"),
+        "month": QT_TRANSLATE_NOOP("Scoreboard", "Month {actual}"),
+    },
+}
+
+
+def _kind(entry: MetricEntry) -> str:
+    """ "goal", "budget" (a `down` sum) or "limit" (a `down` mean or latest value)."""
+    if not is_budget(entry):
+        return "goal"
+    return "budget" if entry.aggregate == "sum" else "limit"
+
+
+def _line(table: dict[str, str], period: str, **fields: str) -> str:
+    """The translated template of `period` in `table`, filled in."""
+    return translate("Scoreboard", table.get(period, table["day"])).format(**fields)
+
+
+def trend_caption() -> str:
+    #: Beside the small bars of a card's last 14 days.
+    return translate("Scoreboard", "14 days")
+
+
+def no_goal_text() -> str:
+    #: A card (or a period line) of a metric that has no goal.
+    return translate("Scoreboard", "no goal")
 
 
 @dataclass(frozen=True)
@@ -150,18 +239,41 @@ def _wrapped(key: FontKey, text: str, width: int, lines: int) -> tuple[str, ...]
 
 
 def _never(text: str) -> bool:
-    return False  # forces format_value's compact form
+    return False  # forces Formats.value's compact form
 
 
+# Keyed by the wording too: a test (or a screenshot) may build boards in several languages.
 @lru_cache(maxsize=4096)
-def _value(value: float | None, unit: str, decimals: int, compact: bool = False) -> str:
+def _value(
+    formats: Formats, value: float | None, unit: str, decimals: int, compact: bool = False
+) -> str:
     """ "$12,000"; compact: "$12K"."""
-    return format_value(value, unit, decimals, fits=_never if compact else None)
+    return formats.value(value, unit, decimals, fits=_never if compact else None)
 
 
-_percent_text = lru_cache(maxsize=1024)(format_percent)
-_status_words = lru_cache(maxsize=1024)(entry_status_text)
-_win_pieces = lru_cache(maxsize=1024)(to_win_pieces)
+@lru_cache(maxsize=1024)
+def _percent_text(formats: Formats, percent: float | None) -> str:
+    return formats.percent(percent)
+
+
+@lru_cache(maxsize=1024)
+def _status_words(wording: Wording, entry: MetricEntry) -> str:
+    return entry_status_text(entry, wording)
+
+
+@lru_cache(maxsize=1024)
+def _win_pieces(wording: Wording, win: ToWin) -> tuple[str, ...]:
+    return tuple(to_win_pieces(win, wording))
+
+
+@lru_cache(maxsize=1024)
+def _pace_words(wording: Wording, pace: float | None) -> str:
+    return pace_text(pace, wording)
+
+
+@lru_cache(maxsize=1024)
+def _used_pace_words(wording: Wording, entry: MetricEntry) -> str:
+    return used_pace_text(entry, wording)
 
 
 @dataclass(frozen=True)
@@ -229,10 +341,22 @@ class CardStyle:
         """`wrap_text` in `role`'s font, once per process for each text and width."""
         return _wrapped(self._font_keys[role], text, width, lines)
 
-    def width(self, text: str, role: str) -> int:
-        """`text`'s advance in `role`'s font. Measured once per process: the board is
-        re-planned whenever a number changes, and most of its words do not."""
-        return _advance(self._font_keys[role], text)
+    def width(self, text: str, role: str, pixels: int | None = None) -> int:
+        """`text`'s advance in `role`'s font (at `pixels` when given). Measured once per
+        process: the board is re-planned whenever a number changes, and most of its words
+        do not."""
+        key = self._font_keys[role]
+        return _advance(key if pixels is None else (key[0], pixels, key[2]), text)
+
+    def fitting_pixels(self, text: str, role: str, width: int) -> int:
+        """The largest pixel size of `role`'s font at which `text` fits `width`, down to the
+        legible minimum (MIN_TEXT_PX)."""
+        pixels = self._font_keys[role][1]
+        floor = self.theme.px(MIN_TEXT_PX)
+        size = min(pixels, pixels * width // max(1, self.width(text, role)))
+        while size > floor and self.width(text, role, size) > width:
+            size -= 1
+        return max(size, floor)
 
     def line(self, role: str) -> int:
         """One line's height as Qt draws it (see `kiosk.ui.widgets.line_height`)."""
@@ -260,6 +384,7 @@ class TextPart:
     name: str = ""  # what the card calls it: "label", "hero", "percent", "win"
     align: Qt.AlignmentFlag | None = None
     max_lines: int = 1
+    pixels: int | None = None  # smaller than the role's font: a number that would be cut
 
 
 @dataclass(frozen=True)
@@ -307,11 +432,33 @@ class _Chunk:
     name: str = ""
 
 
+def _wrapped_chunks(plan: CardPlan, chunks: Sequence[_Chunk], width: int) -> list[_Chunk]:
+    """`chunks`, a chunk wider than a whole line said on two lines instead of cut (a long
+    translation: "Monat 277.395 $ / 360.000 $"), when two lines hold it whole; it costs what
+    a cut would (SHORTENED), so the board still prefers sizes that need neither."""
+    style = plan.style
+    out: list[_Chunk] = []
+    for chunk in chunks:
+        if not chunk.text or style.width(chunk.text, chunk.role) <= width:
+            out.append(chunk)
+            continue
+        lines = style.wrap(chunk.text, chunk.role, width, 2)
+        if len(lines) < 2 or (lines[-1].endswith(ELLIPSIS) and not chunk.text.endswith(ELLIPSIS)):
+            out.append(chunk)  # cut in _flow, as before
+            continue
+        plan.shortened += SHORTENED["cut"]
+        rest = "" if chunk.name in ("status", "percent") else chunk.name
+        out += [_Chunk(lines[0], chunk.role, chunk.color, chunk.name)]
+        out += [_Chunk(line, chunk.role, chunk.color, rest) for line in lines[1:]]
+    return out
+
+
 def _flow(plan: CardPlan, chunks: Sequence[_Chunk], x: int, y: int, width: int, gap: int) -> int:
     """Chunks left to right, wrapping between them, baselines aligned; returns the height."""
     style = plan.style
     lines: list[list[_Chunk]] = []
     used = 0
+    chunks = _wrapped_chunks(plan, chunks, width)
     for chunk in chunks:
         if not chunk.text:
             continue
@@ -351,6 +498,8 @@ def plan_card(
     """Lay out `group`'s card `width` pixels wide; period lines that would pass `max_height`
     are left out (today's number always shows)."""
     plan = CardPlan(group, style, width)
+    wording = words()
+    formats = wording.formats
     t = style.theme
     primary = group.primary
     has_goal = primary.target is not None
@@ -364,10 +513,14 @@ def plan_card(
 
     # The status, on the name's line when both fit it ("Sales      ▼ Behind"), else on the
     # line under the bar; then how to win, and the goal when it is not beside the number.
-    goal_chunk, status, wins = _goal_chunks(style, primary, budget, has_goal, win, inner)
+    goal_chunk, status, wins = _goal_chunks(style, wording, primary, budget, has_goal, win, inner)
     status_w = style.width(status.text, status.role)
     room = inner - status_w - style.px(24)
-    name_lines = _name_lines(style, group.label, room) if room >= inner * 0.4 else None
+    # Beside a long status (French "▼ En retard") a short name still fits on one line.
+    if room >= inner * 0.4 or (room > 0 and style.width(group.label, "label") <= room):
+        name_lines = _name_lines(style, group.label, room)
+    else:
+        name_lines = None
     # Beside the name when the name still fits (on up to two lines) beside it: the status
     # then sits in the same corner of every card that allows it.
     merged = name_lines is not None
@@ -391,21 +544,30 @@ def plan_card(
 
     # Today's number; beside it, when both fit the line, its percent and what of ("40%" over
     # "of $12,000"): one line less than a separate goal line, so bigger type fits.
-    hero_text = _value(primary.actual, primary.unit, primary.decimals)
+    hero_text = _value(formats, primary.actual, primary.unit, primary.decimals)
     if style.width(hero_text, "hero") > inner:
-        hero_text = _value(primary.actual, primary.unit, primary.decimals, compact=True)
+        hero_text = _value(formats, primary.actual, primary.unit, primary.decimals, compact=True)
         plan.shortened += SHORTENED["hero"]
     hero_w = style.width(hero_text, "hero")
-    percent_text, share, bar_color, accessible = _percent(primary) if has_goal else _NO_PERCENT
-    goal_text = _of_goal(primary) if has_goal else ""
-    if primary.actual is None:
+    hero_pixels = None
+    if hero_w > inner:
+        # Still too wide once compact (German has no short form for thousands: "11.508 $"):
+        # set smaller rather than cut, since "11.50…" reads as another number.
+        hero_pixels = style.fitting_pixels(hero_text, "hero", inner)
+        hero_w = style.width(hero_text, "hero", hero_pixels)
+        plan.shortened += SHORTENED["hero"]
+    percent = _percent(wording, primary) if has_goal else _NO_PERCENT
+    percent_text, share, bar_color, accessible = percent[:4]
+    goal_text = _of_goal(formats, primary) if has_goal else ""
+    if primary.actual is None and goal_chunk is not None:
         # No number yet: no "–%" beside a "–", just the goal it will be measured against.
-        percent_text, goal_text = "", f"goal {goal_text.removeprefix('of ')}"
+        percent_text, goal_text = "", goal_chunk.text
+    hundred = _percent_text(formats, 100.0)
     block_w = 0
     if has_goal:
         block_w = max(
             style.width(percent_text, "percent"),
-            style.width("100%", "percent") if percent_text else 0,
+            style.width(hundred, "percent") if percent_text else 0,
             style.width(goal_text, "meta"),
         )
     beside = has_goal and hero_w + style.px(24) + block_w <= inner
@@ -414,7 +576,14 @@ def plan_card(
     hero_h = round(style.ascent("hero") + style.descent("hero") * 0.4)
     row_h = hero_h
     plan.parts.append(
-        TextPart(hero_text, "hero", th.TEXT, QRect(x, y, inner, style.line("hero")), "hero")
+        TextPart(
+            hero_text,
+            "hero",
+            th.TEXT,
+            QRect(x, y, inner, style.line("hero")),
+            "hero",
+            pixels=hero_pixels,
+        )
     )
     if beside:
         percent_h = style.line("percent") if percent_text else 0
@@ -439,7 +608,7 @@ def plan_card(
             plan.parts.append(BarPart(share, bar_color, QRect(x, y, inner, bar_h), accessible))
             y += bar_h + style.px(8)
         else:
-            y += _bar_row(plan, percent_text, share, bar_color, accessible, x, y, inner)
+            y += _bar_row(plan, percent, hundred, x, y, inner)
             y += style.px(4)
 
     chunks = ([] if beside or goal_chunk is None else [goal_chunk]) + ([] if merged else [status])
@@ -452,9 +621,10 @@ def plan_card(
         row_h = max(caption_h, style.px(46))
         if y + style.px(10) + row_h + pad <= limit:
             y += style.px(10)
-            caption_w = style.width(TREND_CAPTION, "meta")
+            caption = trend_caption()
+            caption_w = style.width(caption, "meta")
             caption_rect = QRect(x, y + row_h - caption_h, caption_w, caption_h)
-            plan.parts.append(TextPart(TREND_CAPTION, "meta", th.TEXT_DIM, caption_rect, "caption"))
+            plan.parts.append(TextPart(caption, "meta", th.TEXT_DIM, caption_rect, "caption"))
             chart_x = x + caption_w + style.px(14)
             plan.parts.append(
                 ChartPart(trend, QRect(chart_x, y, max(1, x + inner - chart_x), row_h))
@@ -465,9 +635,9 @@ def plan_card(
     divider_gap = style.px(8)
     rule = max(1, style.px(2))
     # One way of saying the pace per card: if a line needs "pace 95%", they all say it so.
-    short = any(_period_chunks(style, entry, inner, gap)[2] for entry in group.others)
+    short = any(_period_chunks(style, wording, entry, inner, gap)[2] for entry in group.others)
     for index, entry in enumerate(group.others):
-        chunks, compact, _ = _period_chunks(style, entry, inner, gap, short_pace=short)
+        chunks, compact, _ = _period_chunks(style, wording, entry, inner, gap, short_pace=short)
         line = CardPlan(group, style, width)
         line_h = _flow(line, chunks, x, y + divider_gap + rule + divider_gap, inner, gap)
         if y + 2 * divider_gap + rule + line_h + pad > limit:
@@ -483,38 +653,48 @@ def plan_card(
     return plan
 
 
-def _percent(entry: MetricEntry) -> tuple[str, float | None, str, str]:
-    """(text, bar share, bar colour, accessible name) of the day's percent, or of the share
-    of a budget used ("80% used": nobody reads it as 80% of a goal)."""
+def _percent(wording: Wording, entry: MetricEntry) -> tuple[str, float | None, str, str, str]:
+    """(text, bar share, bar colour, accessible name, short text) of the day's percent, or of
+    the share of a budget used ("80% used": nobody reads it as 80% of a goal; short "80%")."""
+    formats = wording.formats
     if is_budget(entry):
         used = budget_used(entry)
-        text = _percent_text(used)
+        text = _percent_text(formats, used)
+        if _kind(entry) == "budget":
+            #: What a card's bar says to a screen reader: the share of a budget used.
+            accessible = translate("Scoreboard", "{percent} of budget")
+        else:
+            #: The same for a limit (a wait time).
+            accessible = translate("Scoreboard", "{percent} of limit")
         return (
-            f"{text} used" if used is not None else text,
+            used_text(entry, wording) if used is not None else text,
             used,
             budget_color(entry),
-            f"{text} of {budget_word(entry)}",
+            accessible.format(percent=text),
+            text,
         )
-    text = _percent_text(entry.percent)
-    return text, entry.percent, entry_color(entry), f"{text} of goal"
+    text = _percent_text(formats, entry.percent)
+    #: What a card's bar says to a screen reader: the percent of the goal reached.
+    accessible = translate("Scoreboard", "{percent} of goal").format(percent=text)
+    return text, entry.percent, entry_color(entry), accessible, text
 
 
 def _bar_row(
     plan: CardPlan,
-    text: str,
-    share: float | None,
-    color: str,
-    accessible: str,
+    percent: tuple[str, float | None, str, str, str],
+    hundred: str,
     x: int,
     y: int,
     inner: int,
 ) -> int:
-    """The bar with the percent at its right end, one label line tall."""
+    """The bar with the percent at its right end, one label line tall ("80% used" said "80%"
+    when it would take more than half the row)."""
     style = plan.style
+    text, share, color, accessible, short = percent
     row_h = style.line("label")
-    if text.endswith(" used") and style.width(text, "label") > inner // 2:
-        text = text.removesuffix(" used")
-    text_w = max(style.width(text, "label"), style.width("100%", "label"))
+    if text != short and style.width(text, "label") > inner // 2:
+        text = short
+    text_w = max(style.width(text, "label"), style.width(hundred, "label"))
     bar_h = style.px(20)
     bar_w = max(1, inner - text_w - style.px(16))
     plan.parts.append(
@@ -526,15 +706,11 @@ def _bar_row(
     return row_h
 
 
-def _of_goal(entry: MetricEntry) -> str:
+def _of_goal(formats: Formats, entry: MetricEntry) -> str:
     """What the percent beside the number is of: "of $12,000", "of $150 budget", "of 90%
     this month" (a card whose big number is the month's)."""
-    goal = _value(entry.target, entry.unit, entry.decimals)
-    if is_budget(entry):
-        goal = f"{goal} {budget_word(entry)}"
-    if entry.period != "day":
-        goal = f"{goal} {PERIOD_WORDS.get(entry.period, entry.period)}"
-    return f"of {goal}"
+    goal = _value(formats, entry.target, entry.unit, entry.decimals)
+    return _line(OF_GOAL[_kind(entry)], entry.period, goal=goal)
 
 
 def _name_lines(style: CardStyle, name: str, width: int) -> Sequence[str] | None:
@@ -551,6 +727,7 @@ def _name_lines(style: CardStyle, name: str, width: int) -> Sequence[str] | None
 
 def _goal_chunks(
     style: CardStyle,
+    wording: Wording,
     entry: MetricEntry,
     budget: bool,
     has_goal: bool,
@@ -560,30 +737,27 @@ def _goal_chunks(
     """The goal ("Goal $12,000", "Budget $150"), the status ("▼ Behind", "✓ $30 under", while
     a day budget runs "✓ $30 left to spend") and how to win ("$770 to go", "$257 an hour")."""
     if not has_goal:
-        return None, _Chunk("no goal", "meta", th.TEXT_DIM, "status"), []
-    goal = _value(entry.target, entry.unit, entry.decimals)
-    pieces = list(_win_pieces(win)) if win is not None else []
+        return None, _Chunk(no_goal_text(), "meta", th.TEXT_DIM, "status"), []
+    goal = _value(wording.formats, entry.target, entry.unit, entry.decimals)
+    goal_text = _line(GOAL_LINES[_kind(entry)], entry.period, goal=goal)
+    goal_chunk = _Chunk(goal_text, "meta", th.TEXT_DIM, "goal")
+    pieces = list(_win_pieces(wording, win)) if win is not None else []
     if budget:
-        word = budget_word(entry)
-        prefix = _BUDGET_PREFIX.get(entry.period, "")
-        title = f"{prefix}{word}" if prefix else word.capitalize()
         color = budget_color(entry)
         if entry.actual is None:
-            words = status_text(None)
+            said = status_text(None, wording)
         elif win is not None and win.kind == WinKind.left_to_spend:
             # "$30 left to spend" says the margin and what to do with it: no "$30 under"
             # too ("$30 left" in a narrow card).
-            words = f"{STATUS_GLYPHS[entry.status]} {pieces.pop(0)}"
-            if style.width(words, "label") > width:
-                words = words.removesuffix(" to spend")
+            glyph = STATUS_GLYPHS[entry.status]
+            said = f"{glyph} {pieces.pop(0)}"
+            if style.width(said, "label") > width:
+                said = f"{glyph} {left_to_spend_short(win, wording)}"
         else:
-            words = _status_words(entry)
-        goal_chunk = _Chunk(f"{title} {goal}", "meta", th.TEXT_DIM, "goal")
-        status = _Chunk(words, "label", color, "status")
+            said = _status_words(wording, entry)
+        status = _Chunk(said, "label", color, "status")
     else:
-        goal_word = _GOAL_WORDS.get(entry.period, "Goal")
-        goal_chunk = _Chunk(f"{goal_word} {goal}", "meta", th.TEXT_DIM, "goal")
-        status = _Chunk(status_text(entry.status), "label", entry_color(entry), "status")
+        status = _Chunk(status_text(entry.status, wording), "label", entry_color(entry), "status")
     return goal_chunk, status, [_Chunk(piece, "label", th.TEXT, "win") for piece in pieces]
 
 
@@ -597,45 +771,64 @@ def _joined_win(style: CardStyle, wins: list[_Chunk], width: int) -> list[_Chunk
 
 
 def _period_chunks(
-    style: CardStyle, entry: MetricEntry, width: int, gap: int, *, short_pace: bool = False
+    style: CardStyle,
+    wording: Wording,
+    entry: MetricEntry,
+    width: int,
+    gap: int,
+    *,
+    short_pace: bool = False,
 ) -> tuple[list[_Chunk], int, bool]:
     """ "Week $54,210 / $60,000" and "▲ on pace for 104%" (or "✓ Met"); what saying it
     shorter cost (see SHORTENED); and whether the pace is said short ("▲ pace 104%",
     always with `short_pace`)."""
-    title = PERIOD_TITLES.get(entry.period, entry.period.capitalize())
-    actual = _value(entry.actual, entry.unit, entry.decimals)
+    formats = wording.formats
+    actual = _value(formats, entry.actual, entry.unit, entry.decimals)
     if entry.target is None:
         chunks = [
-            _Chunk(f"{title} {actual}", "meta", th.TEXT),
-            _Chunk("no goal", "meta", th.TEXT_DIM),
+            _Chunk(_line(PERIOD_LINES["alone"], entry.period, actual=actual), "meta", th.TEXT),
+            _Chunk(no_goal_text(), "meta", th.TEXT_DIM),
         ]
         return chunks, 0, False
     budget = is_budget(entry)
-    joiner = "of" if budget else "/"  # "Month $2,950 of $4,000": a budget being used
+    # "Month $2,950 of $4,000": a budget being used; "Week $18,010 / $60,000": a goal.
+    table = PERIOD_LINES["used" if budget else "against"]
+    goal = _value(formats, entry.target, entry.unit, entry.decimals)
     values = [
-        f"{title} {actual} {joiner} {_value(entry.target, entry.unit, entry.decimals)}",
-        f"{title} {_value(entry.actual, entry.unit, entry.decimals, compact=True)} "
-        f"{joiner} {_value(entry.target, entry.unit, entry.decimals, compact=True)}",
+        _line(table, entry.period, actual=actual, goal=goal),
+        _line(
+            table,
+            entry.period,
+            actual=_value(formats, entry.actual, entry.unit, entry.decimals, compact=True),
+            goal=_value(formats, entry.target, entry.unit, entry.decimals, compact=True),
+        ),
     ]
     color = budget_color(entry) if budget else entry_color(entry)
     glyph = STATUS_GLYPHS[entry.status]
     if budget and budget_over(entry):
-        judged = [_status_words(entry)]  # "▼ over by $40"
+        judged = [_status_words(wording, entry)]  # "▼ over by $40"
     elif entry.status != "met" and entry.pace is not None:
         # Before the goal is met, the pace is the point of the line and says the status
         # with its glyph and colour: "▼ on pace for 73%". Once met, it adds nothing.
         used = used_pace_share(entry) if budget else None
         if budget and used is None:
-            judged = [status_text(entry.status)]
+            judged = [status_text(entry.status, wording)]
         elif budget:
-            judged = [f"{glyph} {used_pace_text(entry)}", f"{glyph} to use {_percent_text(used)}"]
-        else:
+            #: Short for "on pace to use {percent}" (of a budget), where a card is narrow.
+            to_use = translate("Scoreboard", "to use {percent}")
             judged = [
-                f"{glyph} {format_pace(entry.pace)}",
-                f"{glyph} pace {_percent_text(entry.pace)}",
+                f"{glyph} {_used_pace_words(wording, entry)}",
+                f"{glyph} {to_use.format(percent=_percent_text(formats, used))}",
+            ]
+        else:
+            #: Short for "on pace for {percent}", where a card is narrow: "▲ pace 104%".
+            pace = translate("Scoreboard", "pace {percent}")
+            judged = [
+                f"{glyph} {_pace_words(wording, entry.pace)}",
+                f"{glyph} {pace.format(percent=_percent_text(formats, entry.pace))}",
             ]
     else:
-        judged = [status_text(entry.status)]
+        judged = [status_text(entry.status, wording)]
     # Exact numbers on one line; else the pace said short; else (in a compact style) the
     # numbers compact; else exact numbers over two lines. Compact numbers are used anyway
     # when the exact ones alone are wider than the card.
@@ -646,12 +839,12 @@ def _period_chunks(
     one_line = [(exact, full), (exact, short)]
     if style.compact:
         one_line += [(values[1], full), (values[1], short)]
-    for value, words in one_line:
-        if style.width(value, "meta") + gap + style.width(words, "meta") <= width:
-            said_short = words != judged[0]
+    for value, said in one_line:
+        if style.width(value, "meta") + gap + style.width(said, "meta") <= width:
+            said_short = said != judged[0]
             cost = SHORTENED["pace"] if said_short else 0
             cost += SHORTENED["numbers"] if value is not exact else 0
-            chunks = [_Chunk(value, "meta", th.TEXT), _Chunk(words, "meta", color, "period")]
+            chunks = [_Chunk(value, "meta", th.TEXT), _Chunk(said, "meta", color, "period")]
             return chunks, cost, said_short
     said_short = short != judged[0]
     cost = SHORTENED["pace"] if said_short else 0
@@ -706,9 +899,13 @@ class MetricCard(Panel):
         fonts = plan.style.fonts
         for part in plan.parts:
             if isinstance(part, TextPart):
+                font = fonts[part.role]
+                if part.pixels is not None:
+                    font = QFont(font)
+                    font.setPixelSize(part.pixels)
                 label = plain_label(
                     part.text,
-                    fonts[part.role],
+                    font,
                     part.color,
                     max_lines=part.max_lines,
                     align=part.align,
@@ -729,7 +926,9 @@ class MetricCard(Panel):
     def _remember(self, name: str, label: FitLabel) -> None:
         if name == "hero":
             self.hero = label
-            label.setAccessibleName(f"{self.group.label} value")
+            #: What a card's big number says to a screen reader: "Sales value".
+            value = translate("Scoreboard", "{metric} value")
+            label.setAccessibleName(value.format(metric=self.group.label))
         elif name == "label":
             self.label = label
         elif name == "percent":

@@ -23,9 +23,12 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
-from kiosk.board.model import PERSPECTIVE_LABELS, BoardSnapshot
+from kiosk.board import wording
+from kiosk.board.model import BoardSnapshot
 from kiosk.board.to_win import to_win_text
 from kiosk.ui import theme as th
+from kiosk.ui.fonts import make_font
+from kiosk.ui.i18n import translate, words
 from kiosk.ui.screens.metric_card import (
     CardPlan,
     CardStyle,
@@ -34,7 +37,7 @@ from kiosk.ui.screens.metric_card import (
     group_metrics,
     plan_card,
 )
-from kiosk.ui.theme import READ_FROM_DOOR_CAP_PX, Theme
+from kiosk.ui.theme import FONT_ROLES, MIN_TEXT_PX, READ_FROM_DOOR_CAP_PX, Theme
 from kiosk.ui.widgets import (
     Panel,
     Screen,
@@ -65,7 +68,7 @@ _HEADING_RULE = 6
 
 
 def perspective_label(perspective: str) -> str:
-    return PERSPECTIVE_LABELS.get(perspective, perspective.replace("_", " ").capitalize())
+    return wording.perspective_label(perspective, words())
 
 
 def size_ladder(theme: Theme, *, compact: bool = False) -> list[CardStyle]:
@@ -150,16 +153,27 @@ class BoardPlanner:
 
     def heading_font(self, columns: int, step: int) -> QFont:
         """The perspective headings' font: as grown as the step's words, but never wider
-        than a column ("Learning & growth" must not end in "…"), nor below the theme's."""
+        than a column ("Learning & growth" must not end in "…"): a long name ("Formación y
+        crecimiento") is set smaller, down to the smallest type read from across the room."""
         key = (columns, step)
         found = self._heading_fonts.get(key)
         if found is None:
-            words = self.ladders[False][step].words
-            font = self.theme.font("heading", words)
+            grown = self.ladders[False][step].words
+            font = self.theme.font("heading", grown)
             widest = max(text_width(perspective_label(p), font) for p, _ in self.sections)
             room = self.column_width(columns, step)
             if widest > room:
-                font = self.theme.font("heading", words * room / widest)
+                size, bold, condensed = FONT_ROLES["heading"]
+                scale = max(MIN_TEXT_PX / size, grown * room / widest)
+                # Rounding may leave it a pixel too wide: one step smaller then.
+                pixels = self.theme.px(size * scale)
+                font = make_font(pixels, bold=bold, condensed=condensed)
+                least = self.theme.px(MIN_TEXT_PX)
+                while widest > room and pixels > least:
+                    widest = max(text_width(perspective_label(p), font) for p, _ in self.sections)
+                    if widest > room:
+                        pixels -= 1
+                        font = make_font(pixels, bold=bold, condensed=condensed)
             found = self._heading_fonts[key] = font
         return found
 
@@ -390,11 +404,12 @@ class ScoreboardScreen(Screen):
     def content_key(self, snapshot: BoardSnapshot) -> object:
         # How to win is part of the cards; its per-hour figure changes as the hours pass,
         # so the text (not the exact hours) decides whether the board is rebuilt.
-        wins = tuple((w.metric, to_win_text(w)) for w in snapshot.to_win)
+        wins = tuple((w.metric, to_win_text(w, words())) for w in snapshot.to_win)
         return (snapshot.scoreboard, snapshot.trends, wins)
 
     def title(self) -> str:
-        return "Today's score"
+        #: The title of the scoreboard screen: today's numbers against their goals.
+        return translate("Scoreboard", "Today's score")
 
     def has_content(self) -> bool:
         # The scoreboard is the board's home: it always shows, even while waiting for data.
@@ -405,7 +420,9 @@ class ScoreboardScreen(Screen):
         sections = group_metrics(snapshot.scoreboard.metrics) if snapshot else []
         if not sections or snapshot is None:
             self.choice = self.style = None
-            return [self.empty_page("No numbers yet: waiting for the first data from HQ.")]
+            #: The scoreboard before the first data ever arrived from headquarters.
+            waiting = translate("Scoreboard", "No numbers yet: waiting for the first data from HQ.")
+            return [self.empty_page(waiting)]
         planner = BoardPlanner(sections, self.theme, area, snapshot)
         choice = planner.choose()
         self.choice, self.style = choice, planner.style(choice)

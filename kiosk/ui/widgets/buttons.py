@@ -8,9 +8,35 @@ from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from kiosk.ui import theme as th
 
+# A word longer than its key (a translation: "Abbrechen" for "Cancel") is set smaller, down to
+# this share of the button's type, before it is cut with "…": at arm's length it still reads.
+SMALLEST_TEXT = 0.7
+
+
+def _whole(font: QFont, text: str, width: int) -> bool:
+    """Whether `text` is drawn whole in `width` pixels: asked of the eliding itself, whose
+    idea of a text's width can be a fraction of a pixel above horizontalAdvance's."""
+    return QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width) == text
+
+
+def fitted_font(font: QFont, text: str, width: int) -> QFont:
+    """`font`, or a smaller one (down to SMALLEST_TEXT of it) in which `text` fits `width`."""
+    if font.pixelSize() <= 0 or _whole(font, text, width):
+        return font
+    smaller = QFont(font)
+    least = max(1, round(font.pixelSize() * SMALLEST_TEXT))
+    pixels = font.pixelSize()
+    while pixels > least:
+        pixels -= 1
+        smaller.setPixelSize(pixels)
+        if _whole(smaller, text, width):
+            break
+    return smaller
+
 
 class TouchButton(QAbstractButton):
-    """A finger-sized button. At least `min_size` pixels square; text elided to fit.
+    """A finger-sized button. At least `min_size` pixels square; a text too long for it is
+    set smaller (`fitted_font`), and only then elided.
 
     Emits QAbstractButton's `clicked` / `toggled`. The accessible name defaults to its text so
     screen readers and UI tests can find it.
@@ -43,6 +69,21 @@ class TouchButton(QAbstractButton):
         width = metrics.horizontalAdvance(self.text()) + self._min // 2
         return QSize(max(self._min, width), self._min)
 
+    def text_rect(self) -> QRectF:
+        """Where the text is drawn: the button less a margin of an eighth of its size."""
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        return rect.adjusted(self._min / 8, 0, -self._min / 8, 0)
+
+    def text_font(self) -> QFont:
+        """The font the text is drawn in (see `fitted_font`)."""
+        return fitted_font(self.font(), self.text(), int(self.text_rect().width()))
+
+    def shown_text(self) -> str:
+        """The text as drawn: whole, or cut with "…" when even the smaller font is too wide."""
+        metrics = QFontMetrics(self.text_font())
+        width = int(self.text_rect().width())
+        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -61,9 +102,6 @@ class TouchButton(QAbstractButton):
         painter.setPen(QPen(border, max(2.0, rect.height() / 40)))
         painter.drawRoundedRect(rect, radius, radius)
         painter.setPen(foreground)
-        painter.setFont(self.font())
-        metrics = QFontMetrics(self.font())
-        inner = rect.adjusted(self._min / 8, 0, -self._min / 8, 0)
-        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, int(inner.width()))
-        painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(self.text_font())
+        painter.drawText(self.text_rect(), Qt.AlignmentFlag.AlignCenter, self.shown_text())
         painter.end()

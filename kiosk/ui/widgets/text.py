@@ -30,12 +30,20 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 from kiosk.board.formatting import ELLIPSIS
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# No-break spaces are how a language keeps a number in one piece ("12 345,50 $" in French,
+# "87 %"): a run of them alone stays (its first), so a line never breaks inside a number.
+_NO_BREAK = frozenset("\u00a0\u2007\u202f")
 # Format characters that are part of how text is written, not tricks played on the layout:
 # the zero-width joiner and non-joiner (emoji sequences such as a family, Persian and Indic
 # spelling) and the tag characters of subdivision flags (England, Scotland, Wales). Dropping
 # the joiner showed a family emoji as four separate people (issue 7, item 4).
 _KEPT_FORMAT = frozenset({"\u200c", "\u200d"})
 _TAGS = range(0xE0020, 0xE0080)
+
+
+def _one_space(run: re.Match[str]) -> str:
+    spaces = run.group()
+    return spaces[0] if set(spaces) <= _NO_BREAK else " "
 
 
 def clean_text(text: str) -> str:
@@ -45,7 +53,8 @@ def clean_text(text: str) -> str:
     character (bidi overrides, embeddings and isolates, zero-width spaces, BOMs) goes.
 
     Newlines are kept as paragraph breaks; runs of blank lines collapse, since a comment's
-    empty lines would only waste a break-room screen.
+    empty lines would only waste a break-room screen. Runs of spaces become one space, or one
+    no-break space when they are only no-break spaces.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     kept = []
@@ -60,7 +69,7 @@ def clean_text(text: str) -> str:
             continue  # controls, bidi overrides, zero-width and unassigned: nothing to show
         else:
             kept.append(char)
-    paragraphs = [_SPACES.sub(" ", line).strip() for line in "".join(kept).split("\n")]
+    paragraphs = [_SPACES.sub(_one_space, line).strip() for line in "".join(kept).split("\n")]
     return "\n".join(p for p in paragraphs if p)
 
 

@@ -9,6 +9,7 @@ import pytest
 from kiosk.board.leaderboard import _Standing, build_leaderboard, rank_rows
 from kiosk.board.model import LeaderRow, MetricEntry, Source
 from kiosk.board.scoreboard import CatalogInfo, DayValue, compute_entry
+from sync.vocabulary import Direction
 from tests.kiosk.factories import catalog, entries, insert, store, target, values
 
 D = dt.date
@@ -340,3 +341,32 @@ def test_competition_ranking_skips_the_ranks_a_tie_takes():
         self_id="S0",
     )
     assert [r.rank for r in rows] == [1, 1, 1, 4]
+
+
+def test_a_store_at_zero_ranks_below_one_just_above_it():
+    rows = rank_rows([standing("S1", "Zero", 0), standing("S2", "Some", 1)], self_id="S1")
+    assert [(r.rank, r.store_id) for r in rows] == [(1, "S2"), (2, "S1")]
+
+
+def test_a_zero_goal_with_nothing_done_has_no_figure_but_an_unspent_budget_leads():
+    """An up metric with a goal of 0 has no percent (nothing to divide by): unranked, even with
+    an actual of 0. A budget (down) with nothing spent counts as above any percent."""
+    up = CatalogInfo("sales", "Sales")
+    budget = CatalogInfo("shrink", "Shrink", direction=Direction.down)
+    spent_nothing = {D(2024, 5, 2): DayValue(0, Source.hq)}
+    rows = rank_rows(
+        [
+            _Standing("S1", "Zero goal", compute_entry(up, "month", WED, spent_nothing, 0)),
+            _Standing("S2", "Busy", compute_entry(up, "month", WED, spent_nothing, 1000)),
+            _Standing("S3", "Thrifty", compute_entry(budget, "month", WED, spent_nothing, 400)),
+            _Standing("S4", "Unknown", compute_entry(budget, "month", WED, {}, 400)),
+        ],
+        self_id="S1",
+    )
+    # A budget with no number at all is not "nothing spent": it has no figure either.
+    assert [(r.rank, r.store_id) for r in rows] == [
+        (1, "S3"),
+        (2, "S2"),
+        (None, "S4"),
+        (None, "S1"),
+    ]

@@ -93,3 +93,30 @@ def test_the_command_prints_it(tmp_path: Path):
     assert "$53 of $3,100 budget" in shrink and "2% used" in shrink
     assert "on pace to use 5%" in shrink
     assert "5849" not in shrink and "2075" not in shrink
+
+
+def test_the_command_stays_english_in_a_french_store(tmp_path: Path):
+    """`kiosk scoreboard` is ops output: English words, en_US numbers, whatever the screen."""
+    outputs = []
+    for locale in ("en_US", "fr_CA"):
+        store = Store(tmp_path / locale)
+        store.feed("catalog.csv", CATALOG)
+        store.feed("targets.csv", TARGETS)
+        store.feed("metrics.csv", METRICS)
+        feeds = [
+            ("catalog", "catalog", "feeds/catalog.csv"),
+            ("targets", "targets", "feeds/targets.csv"),
+            ("metrics", "metrics", "feeds/metrics.csv"),
+        ]
+        text = config_text("S001", "America/Chicago", feeds)
+        text = text.replace(
+            'timezone = "America/Chicago"\n', f'timezone = "America/Chicago"\nlocale = "{locale}"\n'
+        )
+        assert f'locale = "{locale}"' in text
+        store.write_config(text)
+        assert store.sync().returncode == 0
+        result = store.kiosk("scoreboard", "--date", "2026-03-11")
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert "$53 of $3,100 budget" in outputs[1] and "Behind" in outputs[1]

@@ -1,15 +1,20 @@
-"""UI test fixtures: the QApplication with the bundled fonts, and a fake monotonic clock."""
+"""UI test fixtures: the QApplication with the bundled fonts, a fake monotonic clock, and the
+screen language (English unless a test asks for another, and back to English after it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
 from kiosk.board.model import BoardSnapshot
+from kiosk.board.wording import Wording
+from kiosk.locales import DEFAULT_LOCALE
 from kiosk.ui.application import ensure_app
+from kiosk.ui.i18n import use_locale
 from kiosk.ui.render import ScreenView
 from tests.kiosk.ui import snapshots
 
@@ -20,6 +25,23 @@ SIZES = (QSize(1280, 720), QSize(1920, 1080), QSize(3840, 2160))
 def kiosk_app(qapp: QApplication) -> QApplication:
     """pytest-qt's application, with the bundled DejaVu fonts loaded."""
     return ensure_app()
+
+
+@pytest.fixture(scope="session")
+def catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests' catalogs are compiled: once per run, never in the user's cache."""
+    return tmp_path_factory.mktemp("translations")
+
+
+@pytest.fixture
+def speak(kiosk_app: QApplication, catalog_cache: Path) -> Iterator[Callable[[str], Wording]]:
+    """`speak("fr_CA")` makes the screens speak a locale; English again after the test."""
+
+    def use(locale: str) -> Wording:
+        return use_locale(locale, cache_dir=catalog_cache)
+
+    yield use
+    use(DEFAULT_LOCALE)
 
 
 class FakeClock:

@@ -41,7 +41,7 @@ def test_clock_ticks_once_a_minute(qtbot):
     header = Header(now=lambda: now[0])
     qtbot.addWidget(header)
     assert header.time.full_text() == "10:42"
-    assert header.date.full_text() == "Tue 24 Nov"
+    assert header.date.full_text() == "Tue, Nov 24"
     timer = header.timer()
     assert timer.isSingleShot() and timer.interval() == 30_050
     now[0] = at(24, 10, 43, 0)

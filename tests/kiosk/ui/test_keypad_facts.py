@@ -48,10 +48,10 @@ def test_an_earlier_day_says_which_day_and_the_day_before():
     monday = dataclasses.replace(APPEARANCE, day=DAY - dt.timedelta(days=1))
     assert keypad_facts(monday, DAY)[1:3] == [
         "So far yesterday: 8.3 pts · Store",
-        "Sun 22 Nov: 8.6 pts",
+        "Sun, Nov 22: 8.6 pts",
     ]
     saturday = dataclasses.replace(APPEARANCE, day=DAY - dt.timedelta(days=3))
-    assert keypad_facts(saturday, DAY)[1] == "So far on Sat 21 Nov: 8.3 pts · Store"
+    assert keypad_facts(saturday, DAY)[1] == "So far on Sat, Nov 21: 8.3 pts · Store"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{s.width()}x{s.height()}" for s in SIZES])
@@ -77,7 +77,7 @@ def test_the_entry_list_says_why_a_metric_is_missing():
         "Sales and Shrink come from HQ: they are not typed here."
     )
     assert from_hq_text(["Sales", "Shrink", "NPS", "Basket"], 2) == (
-        "Sales, Shrink and 2 more come from HQ: they are not typed here."
+        "Sales, Shrink, and 2 more come from HQ: they are not typed here."
     )
     assert (
         from_hq_text(["Sales", "Shrink"], 0) == "2 metrics come from HQ: they are not typed here."
@@ -95,6 +95,6 @@ def test_the_entry_screen_names_the_metrics_from_hq(make_view):
     ]
     texts = {label.text().replace("\n", " ") for label in visible_labels(view)}
     assert (
-        "Sales, Average basket, Customer satisfaction and Mystery shopper come from HQ: they "
+        "Sales, Average basket, Customer satisfaction, and Mystery shopper come from HQ: they "
         "are not typed here."
     ) in texts

@@ -37,7 +37,7 @@ def test_the_list_shows_today_then_yesterday_and_last_7_days(kit):
     note = entry.findChild(QLabel, "from_hq")
     assert note is not None and note.isVisibleTo(entry)
     assert note.text().replace("\n", " ") == (
-        "Sales, Average basket, Mystery shopper score, Five-star comments and Shrink come "
+        "Sales, Average basket, Mystery shopper score, Five-star comments, and Shrink come "
         "from HQ: they are not typed here."
     )
     assert kit.window.header.title.full_text() == "Enter today's numbers"
@@ -54,7 +54,7 @@ def test_the_list_shows_today_then_yesterday_and_last_7_days(kit):
     assert len(rows) == 14 and rows[0].day == DEMO_DAY
     assert rows[-1].day == DEMO_DAY - dt.timedelta(days=6)
     assert entry.page_count() > 1  # type never shrinks: the week pages
-    assert "Store appearance, Mon 23 Nov: 8.8 pts, HQ" in entry_names(kit)
+    assert "Store appearance, Mon, Nov 23: 8.8 pts, HQ" in entry_names(kit)
     kit.press(entry, "Today")
     assert {r.day for r in entry.rows()} == {DEMO_DAY}
 
@@ -65,7 +65,7 @@ def test_a_value_typed_on_the_keypad_shows_on_the_scoreboard_at_once(kit):
     keypad = manager.overlay.keypad
     assert manager.overlay.current() is keypad
     texts = {label.text() for label in visible_labels(keypad)}
-    assert {"Store appearance", "Today · Tue 24 Nov", "Not entered yet today"} <= texts
+    assert {"Store appearance", "Today · Tue, Nov 24", "Not entered yet today"} <= texts
     # What the number is typed against, read from the database: the demo's day goal, the
     # value HQ sent for yesterday, and the catalog's unit.
     assert {"Goal today: 8.5 pts", "Unit: pts"} <= texts
@@ -105,8 +105,8 @@ def test_a_correction_is_another_entry_and_the_trail_keeps_both(kit):
     assert kit.manager.overlay.current() is audit
     # Newest first, in the store's time: 15:00 and 15:03 in Chicago.
     assert audit.lines() == [
-        ("Tue 24 Nov 15:03", "6.5 h → 7.0 h"),
-        ("Tue 24 Nov 15:00", "– → 6.5 h"),
+        ("Tue, Nov 24, 15:03", "6.5 h → 7.0 h"),
+        ("Tue, Nov 24, 15:00", "– → 6.5 h"),
     ]
     shown = {label.text() for label in visible_labels(audit)}
     assert {"6.5 h → 7.0 h", "– → 6.5 h", "Changes: Training hours"} <= shown

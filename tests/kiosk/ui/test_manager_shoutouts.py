@@ -98,3 +98,25 @@ def test_an_empty_shout_out_is_not_saved(kit):
     assert not kit.button(editor, "Save").isEnabled()  # blanks are not a shout-out
     kit.press(editor, "Cancel")
     assert kit.manager.overlay.current() is kit.manager.overlay.shoutouts
+
+
+def test_a_german_store_types_its_umlauts_on_its_own_keyboard(qtbot, tmp_path, clock, speak):
+    """The on-screen keyboard takes the store's layout (German keys ä, ö, ü), and the whole
+    way there is in German, found by the names a screen reader says."""
+    speak("de_DE")
+    kit = make_kit(qtbot, tmp_path, clock, (1280, 720))
+    try:
+        kit.set_pin()
+        kit.log_in()
+        kit.press(kit.window.entry, "Lob & Dank")
+        kit.press(kit.manager.overlay.shoutouts, "Lob hinzufügen")
+        editor = kit.manager.overlay.editor
+        kit.qtbot.waitUntil(lambda: len(editor.keyboard.keys()) > 30)
+        shown = editor.keyboard.keys()  # German keys, not the machine's layout
+        assert {"ä", "ö", "ü"} <= {str(key.property("text")) for key in shown}
+        type_on_keyboard(kit, "danke jürgen")
+        kit.press(editor, "Speichern")
+        kit.wait_for_snapshot(1)
+        assert "★ danke jürgen" in celebration_texts(kit)
+    finally:
+        close_kit(kit)

@@ -228,7 +228,7 @@ def test_no_rating_says_so(make_view):
         view.show_page(page)
         texts |= {label.text() for label in visible_labels(view)}
     assert "no rating" in texts
-    assert "Survey · Mon 23 Nov" in texts  # source and day
+    assert "Survey · Mon, Nov 23" in texts  # source and day
 
 
 # --- messages, celebration, leaderboard ----------------------------------------------------

@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 
-from kiosk.board.formatting import budget_margin, budget_used
+from kiosk.board.formatting import budget_used
 from kiosk.board.model import Scoreboard
+from kiosk.board.wording import budget_margin
 from kiosk.ui import theme as th
 from kiosk.ui.screens.metric_card import group_metrics
 from kiosk.ui.screens.scoreboard import (

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QFontMetrics, QImage
 
 from kiosk.config import DisplayConfig, ScreenSlot
 from kiosk.ui.window import KioskWindow
@@ -232,3 +232,24 @@ def test_shift_off(make_window):
     window = make_window(shift_pixels=0)
     assert window.content_offset() == (0, 0)
     assert not window.shift_timer().isActive()
+
+
+@pytest.mark.parametrize(
+    ("locale", "time", "note"),
+    [
+        ("fr_CA", "22 h 41", "De retour à 07 h 00"),
+        ("de_DE", "22:41", "Wieder da um 07:00"),
+        ("es_MX", "22:41", "Regresamos a las 07:00"),
+    ],
+)
+def test_the_night_clock_speaks_the_stores_language(make_window, wall, speak, locale, time, note):
+    speak(locale)
+    window = make_window(off_mode="clock")
+    wall.set(22, 41)
+    window.apply_schedule()
+    assert (window.cover.time_text(), window.cover.note_text()) == (time, note)
+    # The time and the note are drawn in the clock's box: they must fit it ("22 h 41" is wider).
+    box = window.cover.clock_rect()
+    assert QFontMetrics(window.cover.note_font()).horizontalAdvance(note) <= box.width()
+    assert QFontMetrics(window.cover.clock_font()).horizontalAdvance(time) <= box.width()
+    assert window.rect().contains(box)
