@@ -16,16 +16,14 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from kiosk.board.formatting import (
-    format_date,
-    format_pace,
-    format_percent,
-    format_value,
-    is_budget,
-    status_text,
-    used_text,
-)
-from kiosk.board.model import PERSPECTIVE_LABELS, BoardSnapshot, MetricEntry
+from kiosk.board.formatting import ENGLISH_FORMATS, is_budget
+from kiosk.board.model import BoardSnapshot, MetricEntry
+from kiosk.board.wording import pace_text, perspective_label, status_text, used_text
+
+format_date = ENGLISH_FORMATS.date
+format_percent = ENGLISH_FORMATS.percent
+format_value = ENGLISH_FORMATS.value
+format_pace = pace_text
 
 FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 # kiosk/ui/theme.py
@@ -123,7 +121,7 @@ def board_html(snapshot: BoardSnapshot) -> str:
         sections.setdefault(primary.perspective, []).append(_card(primary, others))
     columns = "".join(
         f'<section><h2 style="color:{PERSPECTIVE_COLORS.get(p, TEXT_DIM)}">'
-        f"{_e(PERSPECTIVE_LABELS.get(p, p))}</h2>{''.join(cards)}</section>"
+        f"{_e(perspective_label(p))}</h2>{''.join(cards)}</section>"
         for p, cards in sections.items()
     )
     last = snapshot.freshness.last_success
