@@ -111,6 +111,17 @@ BENCHMARKS: list[Benchmark] = [
         "bench.soak",
         "10,000 rotations with live data changes: RSS growth, live Qt objects",
     ),
+    # Issue 18: a running kiosk's memory against a browser kiosk; a Pi-class CPU budget.
+    Benchmark(
+        "memory",
+        "bench.memory",
+        "`kiosk run` steady PSS vs headless Chromium on the same board vs a bare PySide6 window",
+    ),
+    Benchmark(
+        "pi",
+        "bench.pi",
+        "start-up, paint, frames and rotations under a CPU quota of a quarter core (cgroup)",
+    ),
 ]
 
 

@@ -118,9 +118,14 @@ def synced_demo(folder: Path, **options: Any) -> Path:
 
 
 def run_worker(
-    module: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 1800
+    module: str,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 1800,
+    cgroup: Path | None = None,
 ) -> tuple[Measured, dict[str, Any]]:
-    """Run `python -m module OUT.json ARGS...` offscreen (plus `env`), measured; its report."""
+    """Run `python -m module OUT.json ARGS...` offscreen (plus `env`, inside `cgroup` when
+    given), measured; its report."""
     with tempfile.TemporaryDirectory(prefix="bench-qt-") as tmp:
         report = Path(tmp) / "report.json"
         measured = run_measured(
@@ -128,6 +133,7 @@ def run_worker(
             cwd=REPO,
             env={**qt_env(), **(env or {})},
             timeout=timeout,
+            cgroup=cgroup,
         )
         measured.check(module)
         return measured, json.loads(report.read_text(encoding="utf-8"))
@@ -147,6 +153,49 @@ def _status_fields(path: Path) -> dict[str, str]:
 def status_kb(pid: int | str, key: str) -> int:
     """A `kB` figure of /proc/PID/status (VmRSS, VmHWM)."""
     return int(_status_fields(Path(f"/proc/{pid}/status"))[key].split()[0])
+
+
+def pss_kb(pid: int | str) -> int:
+    """Proportional set size: the process's private pages plus its share of every page it
+    shares with other processes (/proc/PID/smaps_rollup). Summed over a group of processes
+    (a browser's), it counts every page once."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no Pss in /proc/{pid}/smaps_rollup")
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process under it (children, their children...), alive now."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def tree_pss_kb(pid: int) -> tuple[int, int]:
+    """(total PSS in kB, process count) of `pid` and its descendants; processes that end while
+    being read are left out."""
+    total = count = 0
+    for member in descendants(pid):
+        try:
+            total += pss_kb(member)
+            count += 1
+        except (OSError, RuntimeError):
+            continue
+    return total, count
 
 
 def cpu_seconds(pid: int) -> float:
@@ -210,11 +259,16 @@ def snapshot_variant(snapshot: Any, k: int) -> Any:
     """`snapshot` with changed numbers (variant `k`): every actual on the scoreboard, its
     percent, the leaderboard's percents and the time of the last sync, as a new HQ file
     would change them. Variants with different `k` (mod 1,000) compare unequal, so the
-    screens rebuild (an equal snapshot is ignored: kiosk/ui/widgets/screen.py)."""
+    screens rebuild (an equal snapshot is ignored: kiosk/ui/widgets/screen.py), and their
+    numbers differ too, so text drawn for one variant is no help to the next one (a cache
+    of drawn text must not make a rebuild look cheaper than one with new numbers is). Every
+    variant stays within 13% of the demo's numbers, so the layouts measured stay the demo's."""
     import dataclasses
     import datetime as dt
 
-    factor = 1 + 0.013 * (k % 1000)
+    # The golden ratio's fractional multiples spread evenly over [0, 1) and never repeat.
+    spread = (k % 1000) * 0.6180339887498949 % 1.0
+    factor = 1 + 0.13 * spread
 
     def entry(e: Any) -> Any:
         if e.actual is None:
@@ -229,7 +283,9 @@ def snapshot_variant(snapshot: Any, k: int) -> Any:
     }
     if snapshot.leaderboard is not None:
         rows = tuple(
-            dataclasses.replace(r, percent=None if r.percent is None else r.percent + k % 1000)
+            dataclasses.replace(
+                r, percent=None if r.percent is None else round(r.percent + 13 * spread, 1)
+            )
             for r in snapshot.leaderboard.rows
         )
         changes["leaderboard"] = dataclasses.replace(snapshot.leaderboard, rows=rows)

@@ -142,6 +142,7 @@ def soak_window(config: Any, snapshot: Any, rotations: int) -> dict[str, Any]:
         "warmup": WARMUP,
         "counts": counts,
         "step_ms": statistics.median(step_ms[WARMUP:]),
+        "step_mean_ms": statistics.fmean(step_ms[WARMUP:]),
         "censuses": censuses,
         "fade_stopped": fade.state() == fade.State.Stopped,
         "confetti_idle": confetti.particle_count() == 0 and not confetti.timer().isActive(),
@@ -165,7 +166,12 @@ def soak_label(rotations: int) -> dict[str, Any]:
         step_ms.append((time.perf_counter() - start) * 1000)
         if rotation >= WARMUP and (rotation - WARMUP) % CENSUS_EVERY == 0:
             censuses.append({"rotation": rotation, **census(label)})
-    return {"rotations": rotations, "step_ms": statistics.median(step_ms), "censuses": censuses}
+    return {
+        "rotations": rotations,
+        "step_ms": statistics.median(step_ms),
+        "step_mean_ms": statistics.fmean(step_ms),
+        "censuses": censuses,
+    }
 
 
 def main() -> int:

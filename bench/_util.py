@@ -56,14 +56,18 @@ def run_measured(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 1800,
+    cgroup: Path | None = None,
 ) -> Measured:
-    """Run `cmd` under bench/_launch.py; see there why peak RSS needs the launcher."""
+    """Run `cmd` under bench/_launch.py; see there why peak RSS needs the launcher. With
+    `cgroup` (a group's `cgroup.procs`), the command runs inside that cgroup."""
     with tempfile.TemporaryDirectory(prefix="bench-launch-") as tmp:
         report = Path(tmp) / "report.json"
         out_path, err_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        group = ["--cgroup", str(cgroup)] if cgroup is not None else []
+        launcher = [PYTHON, "-I", "-S", str(BENCH_DIR / "_launch.py"), str(report), *group]
         with out_path.open("wb") as out, err_path.open("wb") as err:
             subprocess.run(
-                [PYTHON, "-I", "-S", str(BENCH_DIR / "_launch.py"), str(report), "--", *cmd],
+                [*launcher, "--", *cmd],
                 cwd=cwd,
                 env=env,
                 stdout=out,
@@ -86,6 +90,9 @@ def child_env() -> dict[str, str]:
     """The environment for product subprocesses: no stray config, unbuffered output."""
     env = dict(os.environ)
     env.pop("KIOSK_CONFIG", None)
+    # An installed kiosk has its .pyc files (pip compiles them); a shell that forbids writing
+    # them would make every start-up compile the kiosk's sources again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

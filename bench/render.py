@@ -4,15 +4,19 @@ All of it runs in one worker process (bench/_qt_render.py, offscreen) on the syn
 - Each screen (scoreboard, comments, celebration, messages, leaderboard, entry) at 1920x1080
   and 3840x2160: a `kiosk.ui.render.ScreenView` (header + screen, what `kiosk screenshot`
   paints) built once, then `view.render(QImage)` repeated: the median is the figure. Target:
-  under half a 60 Hz frame (8 ms) at 1080p, under a frame (16.7 ms) at 4K. The note has the
-  p95 and a rebuild: `set_snapshot` with changed numbers plus the first paint after it.
+  under half a 60 Hz frame (8 ms) at 1080p, under a frame (16.7 ms) at 4K.
+- Each screen's rebuild: `set_snapshot` with numbers it has never shown (a new HQ file) plus
+  the first paint after it, median: the frame in which new data appears. Target: under a
+  frame (16.7 ms) at both sizes (issue 18). A screen whose own data did not change (comments,
+  messages) rebuilds nothing: its figure is a paint.
 - The window's full `set_snapshot` (every screen rebuilt, as when new data arrives).
 - Cross-fades: a `KioskWindow` at 1920x1080 with the demo's rotation and `transition_ms`
   (400), stepped through a full rotation cycle several times. Every 60 Hz frame of each fade
   is timed (the animation stepped by hand, then the frame's repaint delivered); per frame
   position the median over the repeats, so a frame the shared machine preempted does not
   count. Target: no frame over 16 ms. The fade's start (`advance()`: a `grab()` of the
-  window, the switch) is a frame of its own and gets the same target. 4K for information.
+  window, the switch) is a frame of its own and gets the same target. At 4K the same, under
+  16.7 ms (issue 18).
 - Confetti: `celebrate()` with a goal, the fade to the featured page over the confetti, then
   every frame of the burst (300 particles, 6 s at 60 Hz) until it ends. Target: no frame over
   16 ms.
@@ -39,6 +43,7 @@ WORKER = "bench._qt_render"
 SCREENS = ("scoreboard", "comments", "celebration", "messages", "leaderboard", "entry")
 PAINT_TARGET_MS = {"1920x1080": 8.0, "3840x2160": 1000 / 60}
 FRAME_TARGET_MS = 16.0
+REBUILD_TARGET_MS = FRAME_4K_TARGET_MS = 1000 / 60
 LABELS = {"1920x1080": "1080p", "3840x2160": "4K"}
 PLAIN = "a plain QWidget with one QLabel filling it, render() to a QImage"
 BARE_FADE = "a bare fade frame: that widget repainted under a picture at an opacity"
@@ -64,10 +69,10 @@ def run(quick: bool) -> list[Result]:
         baseline = screens["baseline"][size]["median"]
         for name in SCREENS:
             row = screens[name][size]
-            paint, rebuild = row["paint"], row["rebuild"]
+            paint = row["paint"]
             note = (
                 f"median of {paint['n']}, p95 {_ms(paint['p95'])}; {row['pages']} page(s); "
-                f"set_snapshot rebuild + first paint {_ms(rebuild['median'])}"
+                f"built once in {_ms(row['build_once_ms'])}"
             )
             results.append(
                 Result(
@@ -79,6 +84,26 @@ def run(quick: bool) -> list[Result]:
                     target=f"< {target:.3g} ms",
                     ok=paint["median"] < target,
                     note=note,
+                )
+            )
+    for size in PAINT_TARGET_MS:
+        label = LABELS[size]
+        baseline = screens["baseline"][size]["median"]
+        for name in SCREENS:
+            rebuild = screens[name][size]["rebuild"]
+            results.append(
+                Result(
+                    name=f"render {name} {label}: rebuild + first paint",
+                    figure=rebuild["median"],
+                    unit="ms",
+                    baseline=baseline,
+                    baseline_is=PLAIN,
+                    target=f"< {REBUILD_TARGET_MS:.3g} ms",
+                    ok=rebuild["median"] < REBUILD_TARGET_MS,
+                    note=(
+                        f"set_snapshot with numbers not shown before, then the first paint; "
+                        f"median of {rebuild['n']}, p95 {_ms(rebuild['p95'])}"
+                    ),
                 )
             )
     fade = data["crossfade"]["1920x1080"]
@@ -133,9 +158,26 @@ def run(quick: bool) -> list[Result]:
             unit="ms",
             baseline=data["fade_baseline"]["3840x2160"]["median"],
             baseline_is=BARE_FADE + " (4K)",
+            target=f"< {FRAME_4K_TARGET_MS:.3g} ms",
+            ok=_worst(fade4k) < FRAME_4K_TARGET_MS,
             note=(
-                f"median frame {_ms(fade4k['frames']['median'])}; start (grab + switch) up to "
-                f"{_ms(_slowest_start(fade4k)[1])}; no target at 4K"
+                f"worst {max(fade4k['worst_by_transition'], key=lambda t: t['max'])['transition']}"
+                f"; median frame {_ms(fade4k['frames']['median'])}; slowest single frame "
+                f"{_ms(fade4k['raw_max'])}"
+            ),
+        ),
+        Result(
+            name="render: cross-fade 4K, start (grab + switch)",
+            figure=_slowest_start(fade4k)[1],
+            unit="ms",
+            baseline=data["fade_baseline"]["3840x2160"]["median"],
+            baseline_is=BARE_FADE + " (4K)",
+            target=f"< {FRAME_4K_TARGET_MS:.3g} ms",
+            ok=_slowest_start(fade4k)[1] < FRAME_4K_TARGET_MS,
+            note=(
+                f"slowest {_slowest_start(fade4k)[0]}; median of all "
+                f"{_ms(fade4k['start']['median'])}, slowest single call "
+                f"{_ms(fade4k['start']['max'])}"
             ),
         ),
         Result(

@@ -36,19 +36,23 @@ SIZE = "1920x1080"
 BARE = "bench/_qt_bare.py shot (1 window, 5 labels, grab to PNG)"
 
 
-def _bare(out: Path) -> Measured:
+def _bare(out: Path, cgroup: Path | None = None) -> Measured:
     measured = run_measured(
-        [PYTHON, str(BENCH_DIR / "_qt_bare.py"), "shot", str(out), SIZE], cwd=REPO, env=qt_env()
+        [PYTHON, str(BENCH_DIR / "_qt_bare.py"), "shot", str(out), SIZE],
+        cwd=REPO,
+        env=qt_env(),
+        cgroup=cgroup,
     )
     measured.check("the bare PySide6 program")
     return measured
 
 
-def _screenshot(config: Path, out: Path) -> Measured:
+def _screenshot(config: Path, out: Path, cgroup: Path | None = None) -> Measured:
     measured = run_measured(
         kiosk_cmd(config, "screenshot", "scoreboard", "--out", str(out), "--size", SIZE),
         cwd=REPO,
         env=qt_env(),
+        cgroup=cgroup,
     )
     measured.check("kiosk screenshot")
     if not out.is_file() or out.stat().st_size == 0:

@@ -36,6 +36,7 @@ from kiosk.clock_watch import ClockWatch
 from kiosk.config import Config
 from kiosk.control import serve_control
 from kiosk.demo.hooks import add_goal_job, prepare_demo
+from kiosk.heap import GIVE_BACK_EVERY_SECONDS, can_give_back, give_back_free_heap
 from kiosk.heartbeat import KioskHeartbeat, ThumbnailSource
 from kiosk.triggers import JumpSafeIntervalTrigger, StoreMidnightTrigger
 from sync.heartbeat import HeartbeatLink
@@ -235,10 +236,31 @@ def build_kiosk_scheduler(
         now=now,
     )
     add_goal_job(scheduler, config, service, on_report)
+    add_heap_job(scheduler, now=now)
     hq = add_hq_jobs(
         scheduler, config, db, writer, thumbnail=thumbnail, started=started, rng=rng, now=now
     )
     return scheduler, hq
+
+
+HEAP_JOB_ID = "give-back-heap"
+
+
+def add_heap_job(scheduler: BackgroundScheduler, *, now: dt.datetime | None = None) -> None:
+    """Give the C heap's free pages back once a minute (kiosk/heap.py), where the C library
+    can; about a millisecond of a pool thread, never the GUI thread."""
+    if not can_give_back():
+        return
+    start = (now or dt.datetime.now(dt.UTC)) + dt.timedelta(seconds=GIVE_BACK_EVERY_SECONDS)
+    scheduler.add_job(
+        give_back_free_heap,
+        JumpSafeIntervalTrigger(seconds=GIVE_BACK_EVERY_SECONDS, start_date=start, timezone=dt.UTC),
+        id=HEAP_JOB_ID,
+        name="give the free heap back",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=GIVE_BACK_EVERY_SECONDS,
+    )
 
 
 UPLOAD_JOB_ID = "hq-upload"

@@ -266,13 +266,14 @@ def _upsert(
     sql: str,
     parsed: RowSource,
     stores: frozenset[str],
-    params: Callable[[dict[str, Any]], tuple[object, ...]],
+    params: Callable[[list[dict[str, Any]]], list[tuple[object, ...]]],
 ) -> _Counts:
-    """Run `sql` for every row of a kept store, a batch at a time."""
+    """Run `sql` for every row of a kept store, a batch at a time; `params` gives the rows of
+    a batch whose store is kept as statement parameters."""
     conn = session.connection()
     counts = _Counts()
     for batch in _rows(parsed):
-        rows = [params(r) for r in batch if r["store_id"] in stores]
+        rows = params(batch)
         if len(rows) < len(batch):
             counts.dropped(batch, stores.__contains__)
         if rows:
@@ -281,35 +282,39 @@ def _upsert(
     return counts
 
 
+# The parameters of a million rows are built by one comprehension per batch, not a function
+# call per row, and each distinct date is turned back into its ISO text once: together about
+# a tenth of a metrics feed's apply time (bench ingest).
+
+
 def _apply_metrics(
     session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
 ) -> _Counts:
-    return _upsert(
-        session,
-        _METRICS_UPSERT,
-        parsed,
-        stores,
-        lambda r: (r["store_id"], r["metric"], _iso(r["day"]), r["value"], feed_name),
-    )
+    iso = _Iso()
+
+    def params(batch: list[dict[str, Any]]) -> list[tuple[object, ...]]:
+        return [
+            (r["store_id"], r["metric"], iso[r["day"]], r["value"], feed_name)
+            for r in batch
+            if r["store_id"] in stores
+        ]
+
+    return _upsert(session, _METRICS_UPSERT, parsed, stores, params)
 
 
 def _apply_targets(
     session: Session, feed_name: str, parsed: RowSource, stores: frozenset[str]
 ) -> _Counts:
-    return _upsert(
-        session,
-        _TARGETS_UPSERT,
-        parsed,
-        stores,
-        lambda r: (
-            r["store_id"],
-            r["metric"],
-            r["period"],
-            _iso(r["start"]),
-            r["target"],
-            feed_name,
-        ),
-    )
+    iso = _Iso()
+
+    def params(batch: list[dict[str, Any]]) -> list[tuple[object, ...]]:
+        return [
+            (r["store_id"], r["metric"], r["period"], iso[r["start"]], r["target"], feed_name)
+            for r in batch
+            if r["store_id"] in stores
+        ]
+
+    return _upsert(session, _TARGETS_UPSERT, parsed, stores, params)
 
 
 def _apply_comments(
@@ -355,10 +360,18 @@ def _prune_stores(session: Session, gone: Iterable[str]) -> None:
     session.execute(delete(Message).where(Message.store_id.in_(gone)))
 
 
-def _iso(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+class _Iso(dict[object, str]):
+    """A parsed date -> the text the database stores (SQLAlchemy's SQLite Date: YYYY-MM-DD),
+    each distinct date converted once: `iso[day]`."""
+
+    def __missing__(self, value: object) -> str:
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if len(self) < _ISO_CACHE_SIZE:  # a feed's distinct dates: a few thousand at most
+            self[value] = text
+        return text
+
+
+_ISO_CACHE_SIZE = 100_000
 
 
 _APPLIERS = {

@@ -25,15 +25,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from kiosk.board.model import GoalPeriod, MetricEntry, Scoreboard, Status
 from kiosk.board.periods import PERIODS, period_end, period_start
-from sync.store.db import Database
-from sync.store.models import Celebrated
+from sync.store.reading import connection_of, iso, marks, to_date
+
+if TYPE_CHECKING:
+    from sync.store.db import Database
 
 
 def goal_of(entry: MetricEntry, day: dt.date) -> GoalPeriod:
@@ -95,20 +94,20 @@ class CelebrationDetector:
 # --- storage ------------------------------------------------------------------------------
 
 
-def load_celebrated(session: Session, store_id: str, day: dt.date) -> frozenset[GoalPeriod]:
+def load_celebrated(source: object, store_id: str, day: dt.date) -> frozenset[GoalPeriod]:
     """The stored goals of the periods holding `day` (today, this week, this month)."""
     starts = {period: period_start(period, day) for period in PERIODS}
-    rows = session.execute(
-        select(Celebrated.metric, Celebrated.period, Celebrated.start).where(
-            Celebrated.store_id == store_id,
-            Celebrated.period.in_(PERIODS),
-            Celebrated.start.in_(sorted(set(starts.values()))),
-        )
+    start_days = sorted(set(starts.values()))
+    rows = connection_of(source).execute(
+        "SELECT metric, period, start FROM celebrated WHERE store_id = ? "
+        f"AND period IN ({marks(len(PERIODS))}) AND start IN ({marks(len(start_days))})",
+        [store_id, *PERIODS, *(iso(d) for d in start_days)],
     )
+    found = ((metric, period, to_date(start)) for metric, period, start in rows)
     return frozenset(
-        GoalPeriod(row.metric, row.period, row.start)
-        for row in rows
-        if starts.get(row.period) == row.start
+        GoalPeriod(metric, period, start)
+        for metric, period, start in found
+        if starts.get(period) == start
     )
 
 
@@ -125,6 +124,10 @@ def record_celebrated(
     ]
     if not rows:
         return 0
+    from sqlalchemy.dialects.sqlite import insert  # a write: only `kiosk run` makes one
+
+    from sync.store.models import Celebrated
+
     with db.write.begin() as session:
         # Core executemany: sqlite3 sums the rows each insert changed (0 for a conflict).
         result = session.connection().execute(insert(Celebrated).on_conflict_do_nothing(), rows)

@@ -15,9 +15,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from kiosk.board.model import Leaderboard, LeaderRow, MetricEntry, Period
 from kiosk.board.periods import period_start
 from kiosk.board.scoreboard import (
@@ -27,7 +24,7 @@ from kiosk.board.scoreboard import (
     load_day_values,
     load_targets,
 )
-from sync.store.models import Store
+from sync.store.reading import connection_of
 from sync.vocabulary import Direction
 
 
@@ -94,7 +91,7 @@ def _row(standing: _Standing, rank: int | None, self_id: str) -> LeaderRow:
 
 
 def build_leaderboard(
-    session: Session,
+    source: object,
     store_id: str,
     day: dt.date,
     metric: str | None,
@@ -105,20 +102,25 @@ def build_leaderboard(
     """The leaderboard of `store_id`'s region on `metric` over the `period` holding `day`.
 
     None when this store has no `stores` row (so no region) or the catalog has no such metric
-    (or, with `metric` None, no financial metric). Pass `catalog` when already loaded.
+    (or, with `metric` None, no financial metric). Pass `catalog` when already loaded;
+    `source` is a sqlite3 connection or a SQLAlchemy session.
     """
-    region = session.execute(select(Store.region).where(Store.store_id == store_id)).scalar()
+    conn = connection_of(source)
+    found = conn.execute("SELECT region FROM stores WHERE store_id = ?", (store_id,)).fetchone()
+    region = None if found is None else found[0]
     if region is None:
         return None
-    info = pick_metric(catalog if catalog is not None else load_catalog(session), metric)
+    info = pick_metric(catalog if catalog is not None else load_catalog(conn), metric)
     if info is None:
         return None
 
-    stores = session.execute(select(Store.store_id, Store.name).where(Store.region == region)).all()
+    stores = conn.execute(
+        "SELECT store_id, name FROM stores WHERE region = ?", (region,)
+    ).fetchall()
     # One bound id per store: far below SQLite's 32,766-parameter limit for any real region.
     region_ids = [sid for sid, _ in stores]
-    targets = load_targets(session, region_ids, [info.metric], day, (period,))
-    values = load_day_values(session, region_ids, [info.metric], period_start(period, day), day)
+    targets = load_targets(conn, region_ids, [info.metric], day, (period,))
+    values = load_day_values(conn, region_ids, [info.metric], period_start(period, day), day)
 
     standings = []
     for sid, name in stores:

@@ -6,8 +6,9 @@ it follows docs/cli.md ("The scoreboard model") to the letter. It is split in tw
 - pure maths (`compute_entry`): one metric over one period from plain values,
   unit-testable without a database;
 - a query layer (`load_store_data`, `build_scoreboard`) that reads one store's catalog, targets
-  and daily values in three statements. It runs on the GUI thread, so it reads only the current
-  week/month window and lets the primary keys do the seeking.
+  and daily values in three statements of plain SQL (sync/store/reading.py: a sqlite3
+  connection, or the one under a SQLAlchemy session). It reads only the current week/month
+  window and lets the primary keys do the seeking.
 
 Arithmetic is done in `decimal.Decimal` built from `repr(float)`: a manager who types 0.1 and
 0.2 expects a week total of 0.3, and a percent of exactly 100.05 must round half-up to 100.1,
@@ -21,14 +22,10 @@ import decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-from sqlalchemy import Select, bindparam, literal, select, union_all
-from sqlalchemy.orm import Session
 
 from kiosk.board.model import EntryRow, MetricEntry, Period, Scoreboard, Source, Status
 from kiosk.board.periods import PERIODS, days_in_period, elapsed_days, period_end, period_start
-from sync.store.models import CatalogMetric, ManagerEntry, MetricValue, Target
+from sync.store.reading import connection_of, iso, marks, to_date
 from sync.vocabulary import Aggregate, Direction
 
 # Enough digits that sums of typed values and the single division behind each percent are
@@ -305,80 +302,69 @@ def entry_rows_on(
 
 
 # --- queries ----------------------------------------------------------------------------
-# Built once, with expanding IN parameters: SQLAlchemy compiles each statement once and only
-# expands the IN lists per call, which keeps its per-call overhead off the GUI thread.
+# Plain SQL on the sqlite3 connection (`connection_of`: a session's, or a connection as is),
+# the statements SQLAlchemy built from the mapped tables before; `source` is whatever holds
+# the read transaction. Dates are bound and read as ISO text.
 
-_CATALOG = select(
-    CatalogMetric.metric,
-    CatalogMetric.label,
-    CatalogMetric.perspective,
-    CatalogMetric.unit,
-    CatalogMetric.direction,
-    CatalogMetric.aggregate,
-    CatalogMetric.decimals,
-    CatalogMetric.entry,
-).order_by(CatalogMetric.position, CatalogMetric.metric)
-
-# Every column of the primary key (store_id, metric, period, start) is constrained by
-# equality or IN, so SQLite seeks straight to the few rows instead of scanning years of
-# daily targets.
-_TARGETS = select(Target.store_id, Target.metric, Target.period, Target.start, Target.target).where(
-    Target.store_id.in_(bindparam("store_ids", expanding=True)),
-    Target.metric.in_(bindparam("metrics", expanding=True)),
-    Target.period.in_(bindparam("periods", expanding=True)),
-    Target.start.in_(bindparam("starts", expanding=True)),
+_CATALOG = (
+    "SELECT metric, label, perspective, unit, direction, aggregate, decimals, entry "
+    "FROM catalog ORDER BY position, metric"
 )
 
 
-def _values_half(model: type[MetricValue] | type[ManagerEntry], source: Source) -> Select[Any]:
-    """Day values of one table; seeks the (store_id, metric, day) primary key per pair."""
-    return select(
-        model.store_id, model.metric, model.day, model.value, literal(source.value).label("source")
-    ).where(
-        model.store_id.in_(bindparam("store_ids", expanding=True)),
-        model.metric.in_(bindparam("metrics", expanding=True)),
-        model.day >= bindparam("first"),
-        model.day <= bindparam("last"),
+def _targets_sql(stores: int, metrics: int, periods: int, starts: int) -> str:
+    # Every column of the primary key (store_id, metric, period, start) is constrained by
+    # equality or IN, so SQLite seeks straight to the few rows instead of scanning years of
+    # daily targets.
+    return (
+        "SELECT store_id, metric, period, start, target FROM targets "
+        f"WHERE store_id IN ({marks(stores)}) AND metric IN ({marks(metrics)}) "
+        f"AND period IN ({marks(periods)}) AND start IN ({marks(starts)})"
     )
 
 
-# HQ wins over a manager's entry in the statement itself: the entries half leaves out every
-# day HQ has a value for, so each (store, metric, day) comes back once, in whatever order
-# SQLite returns the halves. The NOT EXISTS seeks metric_values' primary key per entry.
-_HQ_HAS_THE_DAY = (
-    select(MetricValue.day)
-    .where(
-        MetricValue.store_id == ManagerEntry.store_id,
-        MetricValue.metric == ManagerEntry.metric,
-        MetricValue.day == ManagerEntry.day,
+def _day_values_sql(stores: int, metrics: int) -> str:
+    """Day values of HQ and of the manager's entries; seeks (store_id, metric, day) per pair.
+
+    HQ wins over a manager's entry in the statement itself: the entries half leaves out every
+    day HQ has a value for, so each (store, metric, day) comes back once, in whatever order
+    SQLite returns the halves. The NOT EXISTS seeks metric_values' primary key per entry.
+    """
+    stores_in, metrics_in = marks(stores), marks(metrics)
+    return (
+        "SELECT store_id, metric, day, value, ? AS source FROM metric_values "
+        f"WHERE store_id IN ({stores_in}) AND metric IN ({metrics_in}) "
+        "AND day >= ? AND day <= ? "
+        "UNION ALL "
+        "SELECT e.store_id, e.metric, e.day, e.value, ? AS source FROM manager_entries AS e "
+        f"WHERE e.store_id IN ({stores_in}) AND e.metric IN ({metrics_in}) "
+        "AND e.day >= ? AND e.day <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM metric_values AS v "
+        "WHERE v.store_id = e.store_id AND v.metric = e.metric AND v.day = e.day)"
     )
-    .exists()
-)
-_DAY_VALUES = union_all(
-    _values_half(MetricValue, Source.hq),
-    _values_half(ManagerEntry, Source.store).where(~_HQ_HAS_THE_DAY),
-)
 
 
-def load_catalog(session: Session) -> tuple[CatalogInfo, ...]:
+def load_catalog(source: object) -> tuple[CatalogInfo, ...]:
     """The catalog in display order: by feed position, then metric (several feeds may share it)."""
     return tuple(
         CatalogInfo(
-            metric=row.metric,
-            label=row.label,
-            perspective=row.perspective,
-            unit=row.unit or "",
-            direction=Direction(row.direction),
-            aggregate=Aggregate(row.aggregate),
-            decimals=row.decimals or 0,
-            entry=bool(row.entry),
+            metric=metric,
+            label=label,
+            perspective=perspective,
+            unit=unit or "",
+            direction=Direction(direction),
+            aggregate=Aggregate(aggregate),
+            decimals=decimals or 0,
+            entry=bool(entry),
         )
-        for row in session.execute(_CATALOG).all()
+        for metric, label, perspective, unit, direction, aggregate, decimals, entry in (
+            connection_of(source).execute(_CATALOG).fetchall()
+        )
     )
 
 
 def load_targets(
-    session: Session,
+    source: object,
     store_ids: Sequence[str],
     metrics: Sequence[str],
     day: dt.date,
@@ -388,23 +374,20 @@ def load_targets(
     if not metrics or not store_ids:
         return {}
     starts = {p: period_start(p, day) for p in periods}
-    params = {
-        "store_ids": list(store_ids),
-        "metrics": list(metrics),
-        "periods": list(periods),
-        "starts": sorted(set(starts.values())),
-    }
+    start_days = sorted(set(starts.values()))
+    sql = _targets_sql(len(store_ids), len(metrics), len(periods), len(start_days))
+    params = [*store_ids, *metrics, *periods, *(iso(d) for d in start_days)]
     found: dict[tuple[str, str, Period], float] = {}
-    for store_id, metric, period, start, value in session.execute(_TARGETS, params).all():
+    for store_id, metric, period, start, value in connection_of(source).execute(sql, params):
         # IN on start also matches e.g. a day target starting on the month's 1st when `day`
         # is later in the month: keep only the start of each row's own period.
-        if starts.get(period) == start:
+        if starts.get(period) == to_date(start):
             found[(store_id, metric, period)] = value
     return found
 
 
 def load_day_values(
-    session: Session,
+    source: object,
     store_ids: Sequence[str],
     metrics: Sequence[str],
     first: dt.date,
@@ -416,26 +399,32 @@ def load_day_values(
     """
     if not metrics or not store_ids:
         return {}
-    params = {"store_ids": list(store_ids), "metrics": list(metrics), "first": first, "last": last}
+    sql = _day_values_sql(len(store_ids), len(metrics))
+    window = [*store_ids, *metrics, iso(first), iso(last)]
+    params = [Source.hq.value, *window, Source.store.value, *window]
     found: dict[tuple[str, str], dict[dt.date, DayValue]] = {}
-    for store_id, metric, day, value, source in session.execute(_DAY_VALUES, params).all():
-        found.setdefault((store_id, metric), {})[day] = DayValue(value, Source(source))
+    days: dict[str, dt.date] = {}  # the same few dates come back for every metric
+    for store_id, metric, day, value, source_name in connection_of(source).execute(sql, params):
+        when = days.get(day)
+        if when is None:
+            when = days[day] = to_date(day)
+        found.setdefault((store_id, metric), {})[when] = DayValue(value, Source(source_name))
     return found
 
 
-def load_store_data(session: Session, store_id: str, day: dt.date) -> StoreData:
+def load_store_data(source: object, store_id: str, day: dt.date) -> StoreData:
     """Read one store's catalog, targets in force on `day` and values of the needed window."""
-    catalog = load_catalog(session)
+    catalog = load_catalog(source)
     metrics = [info.metric for info in catalog]
     targets = {
         (metric, period): target
-        for (_, metric, period), target in load_targets(session, [store_id], metrics, day).items()
+        for (_, metric, period), target in load_targets(source, [store_id], metrics, day).items()
     }
     # Only as far back as the longest period that has a goal, and the day before (the
     # manager's keypad shows it beside today's).
     first = min((period_start(period, day) for _, period in targets), default=day)
     first = min(first, day - dt.timedelta(days=1))
-    values = load_day_values(session, [store_id], metrics, first, day)
+    values = load_day_values(source, [store_id], metrics, first, day)
     return StoreData(
         store_id=store_id,
         day=day,
@@ -445,6 +434,7 @@ def load_store_data(session: Session, store_id: str, day: dt.date) -> StoreData:
     )
 
 
-def build_scoreboard(session: Session, store_id: str, day: dt.date) -> Scoreboard:
-    """The scoreboard of `store_id` on the store's date `day` (see docs/cli.md)."""
-    return scoreboard_from_data(load_store_data(session, store_id, day))
+def build_scoreboard(source: object, store_id: str, day: dt.date) -> Scoreboard:
+    """The scoreboard of `store_id` on the store's date `day` (see docs/cli.md); `source` is a
+    sqlite3 connection or a SQLAlchemy session (`sync.store.reading.connection_of`)."""
+    return scoreboard_from_data(load_store_data(source, store_id, day))

@@ -1,16 +1,16 @@
-"""Everything the rotating screens show, read in one session: the `BoardSnapshot`.
+"""Everything the rotating screens show, read in one transaction: the `BoardSnapshot`.
 
 One read transaction means every screen of a rotation shows the same moment of the database,
-even when a sync commits half-way through the read. Only frozen view objects leave here.
+even when a sync commits half-way through the read. Only frozen view objects leave here. The
+queries are plain SQL on sqlite3 (sync/store/reading.py): `db` is a `Database` (`kiosk run`)
+or the `SqliteReader` of a read-only command, and each `load_*` takes a sqlite3 connection or
+a SQLAlchemy session.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kiosk.board.celebrations import load_celebrated
 from kiosk.board.display_schedule import schedule_from_display
@@ -33,8 +33,7 @@ from kiosk.board.to_win import board_to_win
 from kiosk.board.trends import load_trends, trend_metrics
 from kiosk.config import Config
 from sync.spec import FeedSpec
-from sync.store.db import Database
-from sync.store.models import Comment, FeedState, Message, ShoutOut
+from sync.store.reading import Readable, connection_of, iso, marks, to_date, to_utc
 from sync.store.storage import disk_problem
 from sync.vocabulary import FeedStatus, MessageKind
 
@@ -44,25 +43,25 @@ CLOCK_SLACK = dt.timedelta(minutes=2)
 EVERY_STORE = "*"
 
 
-def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) -> BoardSnapshot:
+def load_snapshot(db: Readable, config: Config, day: dt.date, now: dt.datetime) -> BoardSnapshot:
     """The board of the configured store on its date `day`; `now` (aware) judges freshness
     and how many opening hours are left to win the day."""
     store_id = config.store.id
     hours = schedule_from_display(config.display, config.store.tz).hours
-    with db.read() as session:
-        data = load_store_data(session, store_id, day)
+    with db.reading() as conn:
+        data = load_store_data(conn, store_id, day)
         scoreboard = scoreboard_from_data(data)
-        messages, hq_recognitions = load_messages(session, store_id, day)
-        recognitions = merge_recognitions(load_shoutouts(session, store_id, day), hq_recognitions)
+        messages, hq_recognitions = load_messages(conn, store_id, day)
+        recognitions = merge_recognitions(load_shoutouts(conn, store_id, day), hq_recognitions)
         return BoardSnapshot(
             store_id=store_id,
             store_name=config.store.name,
             date=day,
             scoreboard=scoreboard,
-            comments=load_comments(session, store_id, day),
+            comments=load_comments(conn, store_id, day),
             messages=messages,
             leaderboard=build_leaderboard(
-                session,
+                conn,
                 store_id,
                 day,
                 config.leaderboard.metric,
@@ -70,66 +69,63 @@ def load_snapshot(db: Database, config: Config, day: dt.date, now: dt.datetime) 
                 catalog=data.catalog,
             ),
             celebration=Celebration(goals_met=goals_met(scoreboard), recognitions=recognitions),
-            freshness=load_freshness(session, config, now, storage_problem(db)),
+            freshness=load_freshness(conn, config, now, storage_problem(db)),
             entries=entry_rows(data),
-            trends=load_trends(session, store_id, day, trend_metrics(data.catalog, data.targets)),
-            celebrated=load_celebrated(session, store_id, day),
+            trends=load_trends(conn, store_id, day, trend_metrics(data.catalog, data.targets)),
+            celebrated=load_celebrated(conn, store_id, day),
             to_win=board_to_win(scoreboard.metrics, now.astimezone(config.store.tz), day, hours),
         )
 
 
-def load_comments(session: Session, store_id: str, day: dt.date) -> tuple[CommentView, ...]:
+def load_comments(source: object, store_id: str, day: dt.date) -> tuple[CommentView, ...]:
     """This store's comments of the 14 days up to and including `day`, newest first."""
     first = day - dt.timedelta(days=COMMENT_DAYS - 1)
-    rows = session.execute(
-        select(Comment.day, Comment.text, Comment.rating, Comment.source)
-        .where(Comment.store_id == store_id, Comment.day >= first, Comment.day <= day)
-        .order_by(Comment.day.desc(), Comment.id.desc())
+    rows = connection_of(source).execute(
+        "SELECT day, text, rating, source FROM comments "
+        "WHERE store_id = ? AND day >= ? AND day <= ? ORDER BY day DESC, id DESC",
+        (store_id, iso(first), iso(day)),
     )
-    return tuple(CommentView(row.day, row.text, row.rating, row.source) for row in rows)
+    return tuple(
+        CommentView(to_date(when), text, rating, origin) for when, text, rating, origin in rows
+    )
 
 
 def load_messages(
-    session: Session, store_id: str, day: dt.date
+    source: object, store_id: str, day: dt.date
 ) -> tuple[tuple[MessageView, ...], tuple[Recognition, ...]]:
     """Messages in force on `day` for this store or every store: (the rest, recognitions).
 
     Ordered by start, newest first, then feed order. Recognitions go to the celebration
     screen instead of the messages screen.
     """
-    rows = session.execute(
-        select(Message.title, Message.body, Message.kind, Message.start, Message.end)
-        .where(
-            Message.store_id.in_([store_id, EVERY_STORE]),
-            Message.start <= day,
-            (Message.end.is_(None)) | (Message.end >= day),
-        )
-        .order_by(Message.start.desc(), Message.id)
+    rows = connection_of(source).execute(
+        'SELECT title, body, kind, start, "end" FROM messages '
+        f"WHERE store_id IN ({marks(2)}) AND start <= ? "
+        'AND ("end" IS NULL OR "end" >= ?) ORDER BY start DESC, id',
+        (store_id, EVERY_STORE, iso(day), iso(day)),
     )
     messages: list[MessageView] = []
     recognitions: list[Recognition] = []
-    for row in rows:
-        kind = MessageKind(row.kind)
+    for title, body, kind_name, start_text, end_text in rows:
+        kind = MessageKind(kind_name)
+        start = to_date(start_text)
         if kind is MessageKind.recognition:
-            recognitions.append(Recognition(row.title, row.body or "", row.start, Source.hq))
+            recognitions.append(Recognition(title, body or "", start, Source.hq))
         else:
-            messages.append(MessageView(row.title, row.body or "", kind, row.start, row.end))
+            end = None if end_text is None else to_date(end_text)
+            messages.append(MessageView(title, body or "", kind, start, end))
     return tuple(messages), tuple(recognitions)
 
 
-def load_shoutouts(session: Session, store_id: str, day: dt.date) -> tuple[Recognition, ...]:
+def load_shoutouts(source: object, store_id: str, day: dt.date) -> tuple[Recognition, ...]:
     """The manager's shout-outs showing on `day` (day <= `day` <= until), newest first."""
-    rows = session.execute(
-        select(ShoutOut.text, ShoutOut.day)
-        .where(
-            ShoutOut.store_id == store_id,
-            ShoutOut.deleted.is_(False),
-            ShoutOut.day <= day,
-            ShoutOut.until >= day,
-        )
-        .order_by(ShoutOut.day.desc(), ShoutOut.created_at.desc(), ShoutOut.id.desc())
+    rows = connection_of(source).execute(
+        "SELECT text, day FROM shoutouts "
+        "WHERE store_id = ? AND deleted IS 0 AND day <= ? AND until >= ? "
+        "ORDER BY day DESC, created_at DESC, id DESC",
+        (store_id, iso(day), iso(day)),
     )
-    return tuple(Recognition(row.text, "", row.day, Source.store) for row in rows)
+    return tuple(Recognition(text, "", to_date(when), Source.store) for text, when in rows)
 
 
 def merge_recognitions(
@@ -147,7 +143,7 @@ def goals_met(scoreboard: Scoreboard) -> tuple[MetricEntry, ...]:
     return tuple(entry for entry in scoreboard.metrics if entry.status == Status.met)
 
 
-def storage_problem(db: Database) -> str | None:
+def storage_problem(db: Readable) -> str | None:
     """What the header says when nothing can be saved: the disk under the database is full or
     read-only (found at open, or now: a disk can fill up while the kiosk runs)."""
     problem = db.disk_problem or (disk_problem(db.path) if db.path is not None else None)
@@ -155,7 +151,7 @@ def storage_problem(db: Database) -> str | None:
 
 
 def load_freshness(
-    session: Session, config: Config, now: dt.datetime, storage: str | None = None
+    source: object, config: Config, now: dt.datetime, storage: str | None = None
 ) -> Freshness:
     """How fresh the board is: as fresh as its stalest configured feed; `storage` says why
     nothing can be saved, if so."""
@@ -164,13 +160,12 @@ def load_freshness(
     feeds = config.feeds
     if not feeds:
         return Freshness(last_success=None, stale=False, storage_problem=storage)
-    rows = session.execute(
-        select(FeedState.name, FeedState.last_success, FeedState.status).where(
-            FeedState.name.in_([feed.name for feed in feeds])
-        )
+    rows = connection_of(source).execute(
+        f"SELECT name, last_success, status FROM feed_state WHERE name IN ({marks(len(feeds))})",
+        [feed.name for feed in feeds],
     )
     # A configured feed without a state row has never been pulled: no success, no status.
-    state = {row.name: (row.last_success, row.status) for row in rows}
+    state = {name: (to_utc(last_success), status) for name, last_success, status in rows}
     per_feed: list[tuple[FeedSpec, dt.datetime | None, str]] = [
         (feed, *state.get(feed.name, (None, FeedStatus.never))) for feed in feeds
     ]

@@ -11,22 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
-
 from kiosk.board.model import Period, Trend, TrendDay
 from kiosk.board.scoreboard import CatalogInfo, load_day_values
-from sync.store.models import Target
+from sync.store.reading import connection_of, iso, marks, to_date
 
 TREND_DAYS = 14
 
-_DAY_TARGETS = select(Target.metric, Target.start, Target.target).where(
-    Target.store_id == bindparam("store_id"),
-    Target.metric.in_(bindparam("metrics", expanding=True)),
-    Target.period == Period.day.value,
-    Target.start >= bindparam("first"),
-    Target.start <= bindparam("last"),
-)
+
+def _day_targets_sql(metrics: int) -> str:
+    return (
+        "SELECT metric, start, target FROM targets "
+        f"WHERE store_id = ? AND metric IN ({marks(metrics)}) AND period = ? "
+        "AND start >= ? AND start <= ?"
+    )
 
 
 def trend_metrics(
@@ -37,7 +34,7 @@ def trend_metrics(
 
 
 def load_trends(
-    session: Session,
+    source: object,
     store_id: str,
     day: dt.date,
     metrics: Sequence[CatalogInfo],
@@ -48,12 +45,12 @@ def load_trends(
         return ()
     first = day - dt.timedelta(days=days - 1)
     names = [info.metric for info in metrics]
-    values = load_day_values(session, [store_id], names, first, day)
+    conn = connection_of(source)
+    values = load_day_values(conn, [store_id], names, first, day)
+    params = [store_id, *names, Period.day.value, iso(first), iso(day)]
     goals: dict[tuple[str, dt.date], float] = {
-        (metric, start): target
-        for metric, start, target in session.execute(
-            _DAY_TARGETS, {"store_id": store_id, "metrics": names, "first": first, "last": day}
-        ).all()
+        (metric, to_date(start)): target
+        for metric, start, target in conn.execute(_day_targets_sql(len(names)), params)
     }
     calendar = [first + dt.timedelta(days=n) for n in range(days)]
     trends = []

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from kiosk.config import Config, default_config_path, load_config
 from kiosk.exits import EXIT_FAILED
 from kiosk.logs import setup_logging
-from sync.store.db import DatabaseDamaged
-from sync.store.recovery import describe_db_error
+from sync.store.recovery import DatabaseDamaged, describe_db_error
 
 log = logging.getLogger(__name__)
 

@@ -24,15 +24,16 @@ from kiosk.config import Config
 from kiosk.demo.hooks import first_look
 from kiosk.exits import EXIT_OK
 from sync.clock import utc_now
-from sync.store.db import open_database
+from sync.store.reading import open_reader
 
 
 def scoreboard(config: Config, args: argparse.Namespace) -> int:
     day = args.date or config.store.today()
-    db = open_database(config.database_path)
+    # Read with sqlite3 alone when the database needs nothing done (no SQLAlchemy to import).
+    db = open_reader(config.database_path)
     try:
-        with first_look(config, db) as (shown, note), shown.read() as session:
-            board = build_scoreboard(session, config.store.id, day)
+        with first_look(config, db) as (shown, note), shown.reading() as conn:
+            board = build_scoreboard(conn, config.store.id, day)
     finally:
         db.dispose()
     if note:

@@ -11,12 +11,13 @@ from kiosk.config import Config
 from kiosk.demo.hooks import first_look
 from kiosk.exits import EXIT_FAILED, EXIT_OK, UsageError
 from sync.clock import utc_now
-from sync.store.db import open_database
+from sync.store.reading import open_reader
 
 
 def screenshot(config: Config, args: argparse.Namespace) -> int:
     day = args.date or config.store.today()
-    db = open_database(config.database_path)
+    # Read with sqlite3 alone when the database needs nothing done (no SQLAlchemy to import).
+    db = open_reader(config.database_path)
     try:
         with first_look(config, db) as (shown, note):
             snapshot = load_snapshot(shown, config, day, utc_now())

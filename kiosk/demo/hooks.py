@@ -22,7 +22,7 @@ from sync.clock import utc_now
 
 if TYPE_CHECKING:
     from sync.service import PullReport, SyncService
-    from sync.store.db import Database
+    from sync.store.reading import Readable
 
 GOAL_JOB_ID = "demo-goal"
 FIRST_LOOK_NOTE = (
@@ -40,7 +40,7 @@ def prepare_demo(config: Config) -> None:
 
 
 @contextmanager
-def first_look(config: Config, db: Database) -> Iterator[tuple[Database, str | None]]:
+def first_look(config: Config, db: Readable) -> Iterator[tuple[Readable, str | None]]:
     """The database a read-only command (`kiosk scoreboard`, `kiosk screenshot`) shows, and a
     note for stderr.
 
@@ -78,13 +78,9 @@ def first_look(config: Config, db: Database) -> Iterator[tuple[Database, str | N
             preview.dispose()
 
 
-def _has_pulled(db: Database) -> bool:
-    from sqlalchemy import func, select
-
-    from sync.store.models import FeedState
-
-    with db.read() as session:
-        return bool(session.scalar(select(func.count()).select_from(FeedState)))
+def _has_pulled(db: Readable) -> bool:
+    with db.reading() as conn:
+        return bool(conn.execute("SELECT count(*) FROM feed_state").fetchone()[0])
 
 
 def add_goal_job(

@@ -11,9 +11,11 @@ database opens read-only (`sync.store.storage`). docs/reliability.md has the pol
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sync.clock import utc_now
 from sync.store.engine import WRITE_OPTION, make_engine, upgrade
+from sync.store.reading import connection_of, watching
 from sync.store.recovery import (
+    DatabaseDamaged,
     Problem,
     carry_over,
     diagnose,
@@ -46,22 +50,10 @@ from sync.store.storage import (
 log = logging.getLogger("sync.store.db")
 
 
-class DatabaseDamaged(Exception):
-    """The database is corrupt or from a newer kiosk, and this caller may not repair it."""
-
-    def __init__(self, path: Path, problem: Problem) -> None:
-        what = "damaged" if problem.kind == "corrupt" else "from a newer kiosk version"
-        super().__init__(
-            f"the kiosk's database {path} is {what} ({problem.reason}); nothing was changed: "
-            "restarting the kiosk (kiosk run) or `kiosk repair` with the kiosk stopped moves it "
-            "aside and rebuilds it, keeping the store's own entries"
-        )
-        self.problem = problem
-
-
 @dataclass(frozen=True)
 class Database:
-    """The kiosk database: `read()` sessions for queries, `write()` sessions for changes.
+    """The kiosk database: `read()` sessions for queries, `write()` sessions for changes,
+    `reading()` for the board's plain-SQL reads.
 
     `disk_problem`: opened read-only because its disk is full or read-only; every write fails.
     """
@@ -71,6 +63,13 @@ class Database:
     write: sessionmaker[Session]
     path: Path | None = None
     disk_problem: DiskProblem | None = None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction, as the sqlite3 connection under a `read()` session: the
+        board's queries are plain SQL (sync/store/reading.py)."""
+        with self.read() as session, watching(self.path):
+            yield connection_of(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

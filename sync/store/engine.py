@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,11 @@ WRITE_OPTION = "kiosk_write"
 
 def make_engine(path: Path | str) -> Engine:
     """An engine on the SQLite file at `path`, creating its folder; no schema work."""
+    # Imported here: `kiosk screenshot` and `kiosk scoreboard` read through the standard
+    # library's sqlite3 (sync/store/reading.py) and never pay SQLAlchemy's import (0.25 s),
+    # yet use this module's schema version.
+    from sqlalchemy import create_engine, event
+
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
@@ -64,6 +70,8 @@ def make_engine(path: Path | str) -> Engine:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import text
+
     with engine.connect() as conn:
         has_table = conn.execute(
             text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")

@@ -39,8 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, text
-
 from sync.store.engine import HEAD_REVISION, MIGRATIONS_DIR
 from sync.store.storage import DatabaseReplaced, disk_problem
 
@@ -145,6 +143,19 @@ def describe_db_error(exc: BaseException, path: Path | str | None = None) -> str
     return None
 
 
+class DatabaseDamaged(Exception):
+    """The database is corrupt or from a newer kiosk, and this caller may not repair it."""
+
+    def __init__(self, path: Path, problem: Problem) -> None:
+        what = "damaged" if problem.kind == "corrupt" else "from a newer kiosk version"
+        super().__init__(
+            f"the kiosk's database {path} is {what} ({problem.reason}); nothing was changed: "
+            "restarting the kiosk (kiosk run) or `kiosk repair` with the kiosk stopped moves it "
+            "aside and rebuilds it, keeping the store's own entries"
+        )
+        self.problem = problem
+
+
 # --- the suspect marker -------------------------------------------------------------------------
 
 
@@ -173,6 +184,7 @@ def mark_suspect(path: Path | str, reason: str) -> None:
 
 def watch_engine(engine: Engine, path: Path | str) -> None:
     """Mark the database suspect whenever a statement on `engine` fails with corruption."""
+    from sqlalchemy import event
 
     def on_error(context: ExceptionContext) -> None:
         original = context.original_exception
@@ -216,6 +228,8 @@ def _truncated(conn: Any, path: Path) -> str | None:
 
 def diagnose(engine: Engine, path: Path, *, full_check: bool) -> Problem | None:
     """What is wrong with the database behind `engine`, or None; raises nothing for corruption."""
+    from sqlalchemy import text
+
     try:
         with engine.connect() as conn:
             tables = set(

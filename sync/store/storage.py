@@ -20,9 +20,10 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 # Below this much free space a disk counts as full: SQLite needs room for a WAL and its index.
 FULL_BELOW_BYTES = 256 * 1024
@@ -75,6 +76,8 @@ def disk_problem(path: Path | str) -> DiskProblem | None:
 def open_read_only(path: Path | str) -> Engine:
     """An engine that only reads the database at `path`, on a disk where the WAL's files
     cannot be created (nothing else can write there either)."""
+    from sqlalchemy import create_engine, event
+
     path = Path(path).resolve()
     wal = Path(f"{path}-wal")
     # Committed pages still in a WAL need its index to be read; without any (a clean stop, or
@@ -130,6 +133,8 @@ def guard_identity(
 ) -> None:
     """Refuse (DatabaseReplaced) every write transaction on `engine` once the file at `path`
     is gone or another file; `on_replaced` is called once, from the writing thread."""
+    from sqlalchemy import event
+
     opened = file_identity(path)
     told = False
 

@@ -20,6 +20,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from kiosk.config import HqConfig
 from kiosk.scheduling import (
+    HEAP_JOB_ID,
     HEARTBEAT_JOB_ID,
     UPLOAD_JOB_ID,
     build_headless_scheduler,
@@ -94,7 +95,11 @@ def test_every_job_of_kiosk_run_is_jump_safe(env: DemoEnv) -> None:
         writer.shutdown()
         env.db.dispose()
     feeds = {f"feed:{spec.name}" for spec in env.config.feeds}
-    assert ids == {"first-pull", "new-day", "demo-goal", UPLOAD_JOB_ID, HEARTBEAT_JOB_ID} | feeds
+    assert (
+        ids
+        == {"first-pull", "new-day", "demo-goal", UPLOAD_JOB_ID, HEARTBEAT_JOB_ID, HEAP_JOB_ID}
+        | feeds
+    )
 
 
 def test_every_job_of_kiosk_sync_is_jump_safe(env: DemoEnv) -> None:

@@ -20,7 +20,10 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QFontMetricsF,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QPixmap,
     QResizeEvent,
     QTextLayout,
     QTextOption,
@@ -152,6 +155,12 @@ def line_height(font: QFont) -> int:
     return math.ceil(QFontMetricsF(font).lineSpacing())
 
 
+# Qt's raster engine caches glyph images only up to this many pixels (QT_MAX_CACHED_GLYPH_SIZE,
+# read once at start; raising it blanks the text on the offscreen platform); a bigger glyph is
+# filled as a path on every paint: at 4K every label, 3-4 ms each (docs/performance.md).
+GLYPH_CACHE_PX = 64
+
+
 def text_width(text: str, font: QFont) -> int:
     return QFontMetrics(font).horizontalAdvance(text)
 
@@ -177,6 +186,7 @@ class FitLabel(QLabel):
         super().__init__(parent)
         self._full = ""
         self._sized = False
+        self._drawn: tuple[tuple[object, ...], QPixmap] | None = None
         self._max_lines = max(1, max_lines)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(False)
@@ -197,6 +207,46 @@ class FitLabel(QLabel):
 
     def full_text(self) -> str:
         return self._full
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Text bigger than Qt's glyph cache is drawn once into a pixmap and blitted on every
+        later paint (a rotation's cross-fade frames, a still screen's repaints) until what it
+        shows changes; smaller text Qt already draws from its glyph cache. The pixmap covers
+        the label only, so the memory is what the label covers on screen."""
+        if QFontMetrics(self.font()).height() <= GLYPH_CACHE_PX or self.width() <= 0:
+            super().paintEvent(event)
+            return
+        ratio = self.devicePixelRatioF()
+        key = (
+            self.text(),
+            self.width(),
+            self.height(),
+            ratio,
+            self.font().key(),
+            self.palette().color(QPalette.ColorRole.WindowText).rgba(),
+            self.alignment(),
+            self.isEnabled(),
+        )
+        if self._drawn is None or self._drawn[0] != key:
+            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setFont(self.font())
+            # As QLabel draws plain text: the style's item text in the contents rectangle.
+            self.style().drawItemText(
+                painter,
+                self.contentsRect(),
+                int(self.alignment()),
+                self.palette(),
+                self.isEnabled(),
+                self.text(),
+                self.foregroundRole(),
+            )
+            painter.end()
+            self._drawn = (key, pixmap)
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._drawn[1])
 
     def set_full_text(self, text: str) -> None:
         text = clean_text(text)

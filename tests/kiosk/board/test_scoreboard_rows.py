@@ -7,9 +7,9 @@ import datetime as dt
 
 from kiosk.board.model import EntryRow
 from kiosk.board.scoreboard import (
-    _DAY_VALUES,
     CatalogInfo,
     DayValue,
+    _day_values_sql,
     build_scoreboard,
     entry_rows,
     entry_rows_on,
@@ -129,13 +129,13 @@ def test_the_query_returns_one_row_per_day_the_hq_one(db) -> None:
         values("S001", "sales", {WED: 120, D(2024, 5, 13): 10}),
         entries("S001", "sales", {WED: 80, D(2024, 5, 14): 20}),
     )
-    params = {"store_ids": ["S001"], "metrics": ["sales"], "first": D(2024, 5, 13), "last": WED}
-    with db.read() as session:
-        rows = sorted(tuple(row) for row in session.execute(_DAY_VALUES, params))
+    window = ["S001", "sales", "2024-05-13", WED.isoformat()]
+    with db.reading() as conn:
+        rows = sorted(conn.execute(_day_values_sql(1, 1), ["hq", *window, "store", *window]))
     assert rows == [
-        ("S001", "sales", D(2024, 5, 13), 10, "hq"),
-        ("S001", "sales", D(2024, 5, 14), 20, "store"),
-        ("S001", "sales", WED, 120, "hq"),
+        ("S001", "sales", "2024-05-13", 10, "hq"),
+        ("S001", "sales", "2024-05-14", 20, "store"),
+        ("S001", "sales", "2024-05-15", 120, "hq"),
     ]
 
 

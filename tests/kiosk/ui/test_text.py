@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QImage
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.ui.theme import Theme
@@ -162,3 +164,36 @@ def test_sections_page_when_they_do_not_fit():
 def test_a_card_taller_than_a_column_still_gets_one():
     flow = SectionFlow(((100, 900, 100),), heading=50, gap=10)
     assert flow.columns_needed(500) == 3
+
+
+def _drawn(label: QLabel) -> QImage:
+    image = QImage(label.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#101418"))
+    label.render(image)
+    return image
+
+
+def test_big_text_drawn_from_its_cached_picture_looks_as_qt_draws_it(qtbot):
+    # At 4K every label's glyphs are over Qt's glyph cache: the label keeps its drawn text.
+    font = QFont(FONT)
+    font.setPixelSize(150)
+    cached = plain_label("$11,508", font, "#ffffff")
+    drawn_by_qt = QLabel("$11,508")
+    for label in (cached, drawn_by_qt):
+        qtbot.addWidget(label)
+        label.setFont(font)
+        label.resize(900, 220)
+    drawn_by_qt.setTextFormat(Qt.TextFormat.PlainText)
+    drawn_by_qt.setAlignment(cached.alignment())
+    drawn_by_qt.setPalette(cached.palette())
+    first = _drawn(cached)
+    assert first == _drawn(drawn_by_qt)
+    assert first == _drawn(cached)  # the second paint, from the cached picture
+
+    cached.set_full_text("$12,019")  # new numbers: drawn again, never the old picture
+    cached.set_color("#ff6b5b")
+    drawn_by_qt.setText("$12,019")
+    drawn_by_qt.setPalette(cached.palette())
+    changed = _drawn(cached)
+    assert changed != first
+    assert changed == _drawn(drawn_by_qt)
