@@ -299,6 +299,8 @@ class _Walk(ast.NodeTransformer):
         return self._deletable(node)
 
     def visit_If(self, node: ast.If) -> ast.AST:
+        if _is_type_checking(node.test):
+            return node  # imports for the type checker only: never run, so nothing to test
         node.test = self.visit(node.test)
         node.body = self._visit_body(node.body) or [ast.Pass()]
         node.orelse = self._visit_body(node.orelse)
@@ -456,3 +458,10 @@ def unified_diff(source: str, mutant: Mutant) -> str:
     before = ast.unparse(ast.parse(source)).splitlines(keepends=True)
     after = mutated_source(source, mutant).splitlines(keepends=True)
     return "".join(difflib.unified_diff(before, after, mutant.module, mutant.key, n=2))
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`."""
+    if isinstance(test, ast.Attribute):
+        return test.attr == "TYPE_CHECKING"
+    return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"

@@ -104,6 +104,28 @@ def test_repeated_mutants_are_numbered() -> None:
     assert "f: 1 -> 2 (#2)" in keys(find_mutants(source, "m.py"))
 
 
+def test_imports_for_the_type_checker_are_not_mutated() -> None:
+    # They never run, so a mutant there survives every test and says nothing.
+    source = textwrap.dedent(
+        """\
+        import typing
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from a import B
+        if typing.TYPE_CHECKING:
+            from c import D
+        if DEBUG:
+            LIMIT = 1
+        """
+    )
+    assert keys(find_mutants(source, "m.py")) == [
+        "<module>: 1 -> 2",
+        "<module>: if DEBUG: -> if not DEBUG:",
+        "<module>: if DEBUG: -> pass",
+    ]
+
+
 def test_rounding_modes_min_max_and_strip_are_mutated() -> None:
     source = textwrap.dedent(
         """\

@@ -118,6 +118,30 @@ def test_the_entry_list_shows_hqs_value_over_the_managers(db) -> None:
     assert rows == (EntryRow("sales", "Sales", "", 0, WED, 120, "hq"),)
 
 
+def test_the_keypad_shows_the_goal_of_the_shortest_period_in_force() -> None:
+    # The keypad's "goal" line: the day's goal when there is one, else the week's, and none for
+    # a metric HQ set no goal for.
+    targets = {("sales", "week"): 5000.0, ("sales", "day"): 800.0, ("training", "month"): 40.0}
+    rows = entry_rows_on(ENTRY_CATALOG, WED, {}, targets)
+    assert [(row.metric, row.goal, row.goal_period) for row in rows] == [
+        ("sales", 800.0, "day"),
+        ("training", 40.0, "month"),
+        ("returns", None, None),
+    ]
+
+
+def test_the_keypad_shows_the_day_before_of_a_metric_without_any_goal(db) -> None:
+    # No goal means no period window to read: the day before must still be read for the keypad.
+    insert(
+        db,
+        catalog("returns", entry=True),
+        entries("S001", "returns", {D(2024, 5, 14): 4}),
+    )
+    with db.read() as session:
+        rows = entry_rows(load_store_data(session, "S001", WED))
+    assert rows == (EntryRow("returns", "Returns", "", 0, WED, None, None, previous=4),)
+
+
 # --- HQ wins in the query ---------------------------------------------------------------------
 
 
