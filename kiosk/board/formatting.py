@@ -30,6 +30,7 @@ from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, parse_pattern
 from babel.units import format_unit
 
+from kiosk.board.cldr import locale_for
 from kiosk.locales import DEFAULT_LOCALE
 
 if TYPE_CHECKING:
@@ -91,7 +92,8 @@ class Formats:
 
     @cached_property
     def _babel(self) -> Locale:
-        return Locale.parse(self.locale)
+        # The tables these formats read, without Babel's whole locale files (kiosk.board.cldr).
+        return locale_for(self.locale)
 
     @cached_property
     def _integer_pattern(self) -> str:

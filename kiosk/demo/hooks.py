@@ -4,20 +4,20 @@ day, and with the goal met a minute after start); a read-only command on a demo 
 never pulled shows today's demo board from a throwaway database instead of nothing.
 
 Each hook does nothing without `[demo]` in the config, so callers need no demo checks of their own.
+The feed generator (`kiosk.demo.feeds`) is imported by the hooks that write feeds, so a
+screenshot of a store that has pulled (the usual case) does not load it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
-from kiosk.demo.feeds import GOAL_MET_AFTER_SECONDS, write_demo_feeds
 from sync.clock import utc_now
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ def prepare_demo(config: Config) -> None:
     each new day)."""
     if config.demo_feeds_dir is None:
         return
+    from kiosk.demo.feeds import write_demo_feeds
+
     write_demo_feeds(config.demo_feeds_dir, config.store, config.store.today())
 
 
@@ -53,6 +55,9 @@ def first_look(config: Config, db: Readable) -> Iterator[tuple[Readable, str | N
     if config.demo_feeds_dir is None or _has_pulled(db):
         yield db, None
         return
+    import tempfile
+
+    from kiosk.demo.feeds import write_demo_feeds
     from sync.service import SyncService
     from sync.store.db import open_database
 
@@ -95,6 +100,8 @@ def add_goal_job(
     if config.demo_feeds_dir is None:
         return
     from apscheduler.triggers.date import DateTrigger
+
+    from kiosk.demo.feeds import GOAL_MET_AFTER_SECONDS, write_demo_feeds
 
     feeds_dir = config.demo_feeds_dir
 

@@ -12,21 +12,19 @@ Where a compiled catalog is looked for, first found wins: this folder, then the 
 (`$XDG_CACHE_HOME/store-scoreboard-kiosk/translations`; under systemd
 `/var/lib/kiosk/cache/...`), where a catalog edited but not yet compiled (a translator's
 working copy) is compiled on first use. Compiling needs no Qt import.
+
+What only compiling, naming or the cache folder needs (platformdirs, subprocess, tempfile,
+shutil, hashlib) is imported when used: a kiosk whose catalog ships compiled, or that speaks
+English, starts without them (`kiosk screenshot`'s start-up, bench/startup.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
-
-import platformdirs
 
 from kiosk.locales import SOURCE_LANGUAGE, language
 
@@ -61,11 +59,15 @@ def source_catalogs() -> list[Path]:
 
 def compiled_name(source: Path) -> str:
     """`kiosk_fr_CA.<first 12 hex digits of the source's SHA-256>.qm`."""
+    import hashlib  # OpenSSL's: loaded only for a language that has a catalog
+
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
     return f"{source.stem}.{digest}.qm"
 
 
 def default_cache_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "translations"
 
 
@@ -78,6 +80,8 @@ def qt_tool(name: str) -> list[str]:
         for binary in (Path(folder) / name, Path(folder) / f"{name}.exe"):
             if binary.is_file() and os.access(binary, os.X_OK):
                 return [str(binary)]
+    import shutil
+
     beside = Path(sys.executable).with_name(f"pyside6-{name}")
     if beside.is_file():
         return [str(beside)]
@@ -95,6 +99,9 @@ def compile_catalog(source: Path, folder: Path) -> Path:
     Written to a temporary name and renamed, so a kiosk starting beside another never reads a
     half-written file; older compilations of the same catalog in `folder` are removed.
     """
+    import subprocess
+    import tempfile
+
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / compiled_name(source)
     handle, temporary = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=".qm", dir=folder)
@@ -129,14 +136,17 @@ def compiled_catalog(locale: str, cache_dir: Path | None = None) -> Path | None:
     if source is None:
         return None
     name = compiled_name(source)
+    if (CATALOG_DIR / name).is_file():
+        return CATALOG_DIR / name
     cache = cache_dir if cache_dir is not None else default_cache_dir()
-    for folder in (CATALOG_DIR, cache):
-        if (folder / name).is_file():
-            return folder / name
+    if (cache / name).is_file():
+        return cache / name
     try:
         return compile_catalog(source, cache)
     except OSError as exc:
         # A cache that cannot be written (a read-only home, a full disk): compile for this
         # process only rather than show English.
         log.warning("cannot write the translation cache %s (%s); compiling elsewhere", cache, exc)
+        import tempfile
+
         return compile_catalog(source, Path(tempfile.mkdtemp(prefix="kiosk-translations-")))

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
 import logging
+import os
 import re
 import shutil
 import string
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -242,6 +246,33 @@ def test_a_locale_speaks_from_its_shipped_catalog(speak, catalog_cache, monkeypa
     assert translate("Board", "Behind") == "En retard"
     speak("en_US")
     assert translate("Board", "Behind") == "Behind"  # no catalog, no leftover translator
+
+
+@pytest.mark.parametrize("locale", ["en_US", "fr_CA"])
+def test_a_shipped_catalog_starts_without_the_compiler_s_imports(locale):
+    """Start-up (bench/startup.py): the QApplication speaking a language whose catalog ships
+    compiled, or English, loads neither what compiling needs nor the demo's feed generator."""
+    script = (
+        "import json, sys\n"
+        "import kiosk.demo.hooks\n"
+        "from kiosk.ui.application import ensure_app\n"
+        f"ensure_app(offscreen=True, locale={locale!r})\n"
+        "from kiosk.ui.i18n import translate\n"
+        "lazy = ('platformdirs', 'subprocess', 'kiosk.demo.feeds')\n"
+        "print(json.dumps([translate('Board', 'Behind'), [m for m in lazy if m in sys.modules]]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    said, imported = json.loads(done.stdout)
+    assert said == ("En retard" if locale == "fr_CA" else "Behind")
+    assert imported == []
 
 
 def _must_not_compile(source: Path, folder: Path) -> Path:
