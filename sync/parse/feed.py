@@ -30,7 +30,7 @@ from sync.parse.kinds import (
     build_readers,
     mixup_reason,
 )
-from sync.parse.records import DELIMITER_NAMES, CsvTable, csv_records, json_records, open_csv
+from sync.parse.records import DELIMITER_NAMES, CsvTable, csv_batches, json_records, open_csv
 from sync.spec import FeedFormat, FeedKind
 
 # A reject list that names every column found is useless past a point (an HTML page read as
@@ -55,8 +55,11 @@ T = TypeVar("T")
 # The `proofs` key of "this file's values were split at unquoted commas" (not a field name).
 SPLIT_ROWS = ""
 Batches = Iterator[list[dict[str, object]]]
-# A format's row reader: the good rows in feed order; it reports the bad ones to the feed.
-RowSource = Callable[["ParsedFeed"], Iterator[Row]]
+# One list per column asked for, the rows aligned across them.
+Columns = list[list[object]]
+# A format's row reader: the good rows in feed order, `size` records at most at a time, as row
+# dicts (columns None) or as Columns of the row keys named; it reports the bad rows to the feed.
+RowSource = Callable[["ParsedFeed", int, "tuple[str, ...] | None"], Iterator]
 
 
 @dataclass(eq=False)
@@ -98,12 +101,20 @@ class ParsedFeed:
     def batches(self, size: int = 5000) -> Batches:
         """The valid rows in feed order, in lists of at most `size`. Raises FeedRejected while
         iterating when the rest of the feed cannot be read (a broken CSV quote, bad JSON)."""
+        return self._take_source(size)(self, size, None)  # type: ignore[no-any-return]
+
+    def column_batches(self, columns: tuple[str, ...], size: int = 5000) -> Iterator[Columns]:
+        """The same rows as `batches`, each batch as one list per row key of `columns` (in that
+        order): what a bulk upsert needs, without a dict per row."""
+        return self._take_source(size)(self, size, columns)  # type: ignore[no-any-return]
+
+    def _take_source(self, size: int) -> RowSource:
         if size < 1:
             raise ValueError("batch size must be at least 1")
         source, self._source = self._source, None
         if source is None:
             raise RuntimeError("the rows of a parsed feed can be read only once")
-        return self._in_batches(source(self), size)
+        return source
 
     def _in_batches(self, rows: Iterator[Row], size: int) -> Batches:
         """`rows` in lists of at most `size`, keeping `row_count` up to date at each list: every
@@ -344,43 +355,121 @@ def _csv_source(
     check, numbered = schema.check, schema.numbered
     key_columns = schema.key_columns if schema.keep_bad_keys else ()
 
-    def rows(feed: ParsedFeed) -> Iterator[Row]:
-        # The hot loop of a million-row feed: locals only, no per-row attribute writes.
+    # A batch whose records all have the header's cells and no bad field is read a column at
+    # a time (`_read_columns`); any other batch row by row, with every check below.
+    by_columns = check is None and not numbered
+    # A reader without a decimal watch (text, date, choice, yes/no) is a pure function of its
+    # cell, so a column of few distinct values reads each once (`_read_column`).
+    column_plan = tuple(
+        (columns[r.spec.name], r.text, r.watch is None) for r in readers if r.spec.name in columns
+    )
+    watches = tuple(r.watch for r in readers if r.watch is not None)
+    default_keys, plan_keys = tuple(defaults), tuple(key for _, key, _, _ in plan)
+    row_keys = default_keys + plan_keys
+
+    def batches(feed: ParsedFeed, size: int, columns: tuple[str, ...] | None) -> Iterator:
         good = 0
+        yielded = 0
+        rows: list[Row] = []  # the batch being read row by row
         name = ""
         try:
-            for line, cells in csv_records(table):
-                if len(cells) > header_width:
-                    # An unquoted comma split a value: its parts would land in the wrong
-                    # columns ($12,345.50 read as 12), so the row is refused whole. Extra
-                    # cells that are all empty are fine, until some row proves the file was
-                    # split: then `$1,500.00,` with an empty note is refused too.
-                    reason = feed._extra_cells(line, cells, header_width, too_many)
-                    if reason is not None:
-                        feed._reject(line, None, reason, good=good)
-                        continue
-                if len(cells) < width:
-                    cells.extend([""] * (width - len(cells)))
-                row: Row = defaults.copy()
-                try:
-                    # `name` outlives the loop: the except clause reports the field that failed.
-                    for name, key, index, read in plan:  # noqa: B007
-                        row[key] = read(cells[index])
-                    if check is not None:
-                        check(row)
-                except FieldError as err:
-                    if not "".join(cells).strip():
-                        continue  # only whitespace: a blank line, not a record
-                    feed._bad_field(line, name, err, row, key_columns, good=good)
-                    continue
-                if numbered:
-                    row["position"] = good
-                good += 1
-                yield row
+            for chunk in csv_batches(table, size):
+                records = chunk.records
+                read = None
+                if by_columns:
+                    read = _read_columns(records, header_width, column_plan, watches)
+                if read is not None:
+                    count = len(records)
+                    good += count
+                    fixed = [[defaults[key]] * count for key in default_keys]
+                    if columns is None:
+                        values = zip(*fixed, *read, strict=True)
+                        out: object = [dict(zip(row_keys, row, strict=True)) for row in values]
+                    else:
+                        by_key = dict(zip(row_keys, [*fixed, *read], strict=True))
+                        out = [by_key[key] for key in columns]
+                else:
+                    rows = []
+                    # The row loop: locals only, no per-row attribute writes.
+                    for line, cells in chunk.numbered():
+                        if len(cells) > header_width:
+                            # An unquoted comma split a value: its parts would land in the
+                            # wrong columns ($12,345.50 read as 12), so the row is refused
+                            # whole. Extra cells that are all empty are fine, until some row
+                            # proves the file was split: then `$1,500.00,` with an empty note
+                            # is refused too.
+                            reason = feed._extra_cells(line, cells, header_width, too_many)
+                            if reason is not None:
+                                feed._reject(line, None, reason, good=good)
+                                continue
+                        if len(cells) < width:
+                            cells.extend([""] * (width - len(cells)))
+                        row: Row = defaults.copy()
+                        try:
+                            # `name` outlives the loop: the except clause reports the field.
+                            for name, key, index, read_cell in plan:  # noqa: B007
+                                row[key] = read_cell(cells[index])
+                            if check is not None:
+                                check(row)
+                        except FieldError as err:
+                            if not "".join(cells).strip():
+                                continue  # only whitespace: a blank line, not a record
+                            feed._bad_field(line, name, err, row, key_columns, good=good)
+                            continue
+                        if numbered:
+                            row["position"] = good
+                        good += 1
+                        rows.append(row)
+                    count = len(rows)
+                    out = rows if columns is None else [[r[k] for r in rows] for k in columns]
+                    rows = []
+                if count:
+                    yielded += count
+                    feed.row_count = yielded + feed.reject_count
+                    yield out
         finally:
+            feed.row_count = yielded + len(rows) + feed.reject_count
             close()
 
-    return rows
+    return batches
+
+
+def _read_columns(
+    records: list[list[str]],
+    header_width: int,
+    plan: tuple[tuple[int, Callable[[str], object], bool], ...],
+    watches: tuple[DecimalWatch, ...],
+) -> Columns | None:
+    """Each planned cell of `records` read a column at a time, or None when the batch must be
+    read row by row, which applies and reports every rule: a record without exactly the
+    header's cells (extra cells, short rows), or a bad cell. A blank record is always such a
+    batch: every kind has a required field, whose reader refuses an empty cell. What the
+    readers counted on the decimal watches is put back first, so the second read counts each
+    value once."""
+    try:
+        cells = list(zip(*records, strict=True))
+    except ValueError:  # records of different widths
+        return None
+    if len(cells) != header_width:
+        return None
+    counted = [watch.ambiguous_read for watch in watches]
+    try:
+        return [_read_column(cells[index], read, pure) for index, read, pure in plan]
+    except FieldError:
+        for watch, count in zip(watches, counted, strict=True):
+            watch.ambiguous_read = count
+        return None
+
+
+def _read_column(cells: Sequence[str], read: Callable[[str], object], pure: bool) -> list[object]:
+    """`read` of each cell; a pure reader once per distinct cell when they repeat (a metrics
+    feed has a few dozen store ids, metrics and dates per thousand rows)."""
+    if pure:
+        distinct = dict.fromkeys(cells)
+        if len(distinct) * 2 <= len(cells):
+            values = {cell: read(cell) for cell in distinct}
+            return list(map(values.__getitem__, cells))
+    return list(map(read, cells))
 
 
 def _too_many_cells(header_width: int, delimiter: str) -> Callable[[list[str]], str]:
@@ -581,4 +670,18 @@ def _json_source(
         finally:
             text.close()
 
-    return rows
+    def batches(feed: ParsedFeed, size: int, columns: tuple[str, ...] | None) -> Iterator:
+        in_batches = feed._in_batches(rows(feed), size)
+        if columns is None:
+            return in_batches
+        return _as_columns(in_batches, columns)
+
+    return batches
+
+
+def _as_columns(batches: Batches, columns: tuple[str, ...]) -> Iterator[Columns]:
+    try:
+        for batch in batches:
+            yield [[row[key] for row in batch] for key in columns]
+    finally:
+        batches.close()  # type: ignore[attr-defined]

@@ -66,19 +66,73 @@ def _count_outside_quotes(text: str) -> dict[str, int]:
     return {delimiter: bare.count(delimiter) for delimiter in DELIMITERS}
 
 
-def _capped_lines(text: TextIO, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
+# Lines are cut out of the text this many characters at a time: the line-length cap is checked
+# per block in C (`max(map(len, ...))`), not by a Python generator step per line.
+_BLOCK_CHARS = 1 << 16
+# One physical line as `readline` with newline="" ends it: at \r\n, \r or \n.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)")
+
+
+def _line_blocks(text: TextIO, limit: int, block: int = _BLOCK_CHARS) -> Iterator[list[str]]:
+    """The physical lines of `text` in lists, in order; FeedRejected for a line longer than
+    `limit` characters (after the lines before it), before more than `limit` plus a block of
+    it is held."""
+    number = 0  # lines handed out so far
+    rest = ""  # the start of a line whose end is not read yet
+    while True:
+        chunk = text.read(block)
+        buf = rest + chunk if rest else chunk
+        if not chunk:
+            lines = [buf] if buf else []
+            rest = ""
+        else:
+            lines = _split_lines(buf)
+            # A last line without its break goes on in the next chunk, and so does one ending
+            # in \r: a \n starting the next chunk makes \r\n one line break.
+            rest = "" if buf.endswith("\n") else lines.pop()
+        if lines and max(map(len, lines)) > limit:
+            long = next(i for i, line in enumerate(lines) if len(line) > limit)
+            if long:
+                yield lines[:long]
+            raise _too_long(number + long + 1, limit)
+        if len(rest) > limit:
+            if lines:
+                yield lines
+            raise _too_long(number + len(lines) + 1, limit)
+        number += len(lines)
+        if lines:
+            yield lines
+        if not chunk:
+            return
+
+
+def _split_lines(text: str) -> list[str]:
+    """`text` cut after each line break as `readline` sees them (CR LF, CR, LF)."""
+    lines = text.splitlines(keepends=True)
+    # splitlines also cuts at \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029, which are no line
+    # breaks in a CSV; when it made more pieces than there are real breaks, use the regex.
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if len(lines) - (not text.endswith(("\n", "\r"))) != breaks:
+        lines = _LINE.findall(text)
+        tail = text[sum(map(len, lines)) :]
+        if tail:
+            lines.append(tail)
+    return lines
+
+
+def _too_long(number: int, limit: int) -> FeedRejected:
+    return FeedRejected(
+        f"line {number} is longer than {limit:,} characters "
+        "(not a CSV export, or an unclosed quote?)"
+    )
+
+
+def _capped_lines(
+    text: TextIO, limit: int = MAX_LINE_CHARS, block: int = _BLOCK_CHARS
+) -> Iterator[str]:
     """The physical lines of `text`, refusing (FeedRejected) one longer than `limit` characters
-    before it is read whole."""
-    readline = text.readline
-    number = 0
-    while line := readline(limit + 1):
-        number += 1
-        if len(line) > limit:
-            raise FeedRejected(
-                f"line {number} is longer than {limit:,} characters "
-                "(not a CSV export, or an unclosed quote?)"
-            )
-        yield line
+    before it is read whole; read `block` characters at a time."""
+    return itertools.chain.from_iterable(_line_blocks(text, limit, block))
 
 
 def _is_blank(line: str) -> bool:
@@ -146,32 +200,83 @@ def open_csv(text: TextIO, required: Sequence[str] = ()) -> CsvTable:
     raise FeedRejected(EMPTY)
 
 
-def csv_records(table: CsvTable) -> Iterator[tuple[int, list[str]]]:
-    """The data rows after the header as (line where the record starts, cells).
+@dataclass
+class CsvBatch:
+    """Up to a batch's worth of records after the header, blank ones included, with the
+    physical line each ends on (a quoted field may hold line breaks)."""
 
-    Blank lines and rows of only delimiters are skipped (but not more than
-    MAX_BLANK_LINES_IN_A_ROW of them in a row). A row the csv module cannot read (a field over its
-    size limit, usually after an unclosed quote) rejects the feed.
+    before: int  # the last line read before this batch
+    ends: list[int]
+    records: list[list[str]]
+
+    def numbered(self) -> Iterator[tuple[int, list[str]]]:
+        """(line where the record starts, cells) of the records that are not blank."""
+        start = self.before + 1
+        for end, cells in zip(self.ends, self.records, strict=True):
+            if any(cells):
+                yield start, cells
+            start = end + 1
+
+
+def csv_batches(table: CsvTable, size: int) -> Iterator[CsvBatch]:
+    """The records after the header, `size` records (blank ones included) at a time.
+
+    Blank lines and rows of only delimiters are left for the reader to skip
+    (`CsvBatch.numbered`), but not more than MAX_BLANK_LINES_IN_A_ROW of them in a row. A row
+    the csv module cannot read (a field over its size limit, usually after an unclosed quote)
+    rejects the feed, after the records before it.
     """
     reader = table.reader
     last = reader.line_num
     blank_since = last
-    try:
-        for cells in reader:
-            line = last + 1
-            last = reader.line_num
-            if any(cells):
-                blank_since = last
-                yield line, cells
-            elif last - blank_since > MAX_BLANK_LINES_IN_A_ROW:
-                raise FeedRejected(
+    while True:
+        records: list[list[str]] = []
+        ends: list[int] = []
+        add, add_end = records.append, ends.append
+        before = last
+        error: csv.Error | None = None
+        try:
+            for cells in itertools.islice(reader, size):
+                add(cells)
+                add_end(reader.line_num)
+        except csv.Error as err:
+            error = err
+        if ends:
+            last = ends[-1]
+        too_many_blank: FeedRejected | None = None
+        if not all(map(any, records)):
+            blank_since, cut = _blank_runs(ends, records, blank_since)
+            if cut is not None:
+                too_many_blank = FeedRejected(
                     f"more than {MAX_BLANK_LINES_IN_A_ROW:,} blank lines in a row after line "
                     f"{blank_since}: not a spreadsheet export"
                 )
-    except csv.Error as err:
-        raise FeedRejected(
-            f"the CSV cannot be read from line {last + 1}: {err} (an unclosed quote?)"
-        ) from err
+                del records[cut:], ends[cut:]
+        elif ends:
+            blank_since = last
+        if records:
+            yield CsvBatch(before, ends, records)
+        if too_many_blank is not None:
+            raise too_many_blank
+        if error is not None:
+            raise FeedRejected(
+                f"the CSV cannot be read from line {last + 1}: {error} (an unclosed quote?)"
+            ) from error
+        if len(records) < size:
+            return
+
+
+def _blank_runs(
+    ends: list[int], records: list[list[str]], blank_since: int
+) -> tuple[int, int | None]:
+    """Where the last non-blank record of a batch ends (or `blank_since` when it has none), and
+    the index of the first record past MAX_BLANK_LINES_IN_A_ROW blank lines in a row, if any."""
+    for index, (end, cells) in enumerate(zip(ends, records, strict=True)):
+        if any(cells):
+            blank_since = end
+        elif end - blank_since > MAX_BLANK_LINES_IN_A_ROW:
+            return blank_since, index
+    return blank_since, None
 
 
 # --- JSON -----------------------------------------------------------------------------------
