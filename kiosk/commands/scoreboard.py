@@ -24,7 +24,7 @@ from kiosk.config import Config
 from kiosk.demo.hooks import first_look
 from kiosk.exits import EXIT_OK
 from sync.clock import utc_now
-from sync.store.reading import open_reader
+from sync.store.quick_open import open_reader
 
 
 def scoreboard(config: Config, args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from kiosk.config import Config
 from kiosk.demo.hooks import first_look
 from kiosk.exits import EXIT_FAILED, EXIT_OK, UsageError
 from sync.clock import utc_now
-from sync.store.reading import open_reader
+from sync.store.quick_open import open_reader
 
 
 def screenshot(config: Config, args: argparse.Namespace) -> int:

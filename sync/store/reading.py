@@ -10,12 +10,13 @@ Two ways to a connection:
 - `connection_of(source)`: the sqlite3 connection under a SQLAlchemy Session (inside the
   session's transaction: `Database.reading()`, and every caller that already holds one), or a
   sqlite3 connection as it is;
-- `open_reader(path)`: for the read-only commands (`kiosk scoreboard`, `kiosk screenshot`).
-  An intact database at the newest schema opens here with sqlite3 alone, after the same quick
-  checks `sync.store.db.open_checked` makes (the table list, a truncated file, the schema
-  version; no lock, no write). Anything else (no file yet, a database marked suspect, an older
-  or newer schema, a damaged or unreadable file, a full or read-only disk) goes through
-  `open_database`, which creates, migrates, recovers or refuses exactly as before.
+- `open_reader(path)` (sync/store/quick_open.py): for the read-only commands (`kiosk
+  scoreboard`, `kiosk screenshot`). An intact database at the newest schema opens with
+  `open_fast` here, sqlite3 alone, after the same quick checks `sync.store.db.open_checked`
+  makes (the table list, a truncated file, the schema version; no lock, no write). Anything else
+  (no file yet, a database marked suspect, an older or newer schema, a damaged or unreadable
+  file, a full or read-only disk) goes through `open_database`, which creates, migrates,
+  recovers or refuses exactly as before.
 
 Values come back as SQLite stores them, and are converted as SQLAlchemy's types did: dates are
 ISO text (`to_date`), UTC datetimes naive ISO text made aware (`to_utc`), booleans integers.
@@ -37,7 +38,7 @@ from sync.store.recovery import is_corruption, mark_suspect, suspect_marker
 from sync.store.storage import DiskProblem
 
 if TYPE_CHECKING:
-    from sync.store.db import Database
+    pass
 
 
 class Readable(Protocol):
@@ -166,14 +167,3 @@ def open_fast(path: Path | str) -> SqliteReader | None:
         pass  # damaged, locked, unreadable on this disk: open_database tells which
     conn.close()
     return None
-
-
-def open_reader(path: Path | str) -> SqliteReader | Database:
-    """The database at `path` for a read-only command: `open_fast`, else `open_database`
-    (created, migrated, or DatabaseDamaged, as for every other command)."""
-    fast = open_fast(path)
-    if fast is not None:
-        return fast
-    from sync.store.db import open_database
-
-    return open_database(path)

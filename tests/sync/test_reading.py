@@ -18,7 +18,8 @@ import pytest
 
 from kiosk.board.snapshot import load_snapshot
 from sync.store.db import Database, open_database
-from sync.store.reading import SqliteReader, open_fast, open_reader
+from sync.store.quick_open import open_reader
+from sync.store.reading import SqliteReader, open_fast
 from sync.store.recovery import DatabaseDamaged, suspect_marker
 from tests.demo_env import DEMO_DAY, DEMO_NOW, demo_env
 from tests.kiosk.factories import insert, values
@@ -56,7 +57,7 @@ def test_a_screenshot_of_an_intact_database_never_imports_sqlalchemy(tmp_path: P
         "from pathlib import Path\n"
         "from kiosk.config import load_config\n"
         "from kiosk.board.snapshot import load_snapshot\n"
-        "from sync.store.reading import open_reader\n"
+        "from sync.store.quick_open import open_reader\n"
         f"config = load_config(Path({str(env.config.path)!r}))\n"
         "db = open_reader(config.database_path)\n"
         f"snap = load_snapshot(db, config, dt.date.fromisoformat({DEMO_DAY.isoformat()!r}),"
