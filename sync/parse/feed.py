@@ -30,7 +30,14 @@ from sync.parse.kinds import (
     build_readers,
     mixup_reason,
 )
-from sync.parse.records import DELIMITER_NAMES, CsvTable, csv_batches, json_records, open_csv
+from sync.parse.records import (
+    DELIMITER_NAMES,
+    CsvBatch,
+    CsvTable,
+    csv_batches,
+    json_records,
+    open_csv,
+)
 from sync.spec import FeedFormat, FeedKind
 
 # A reject list that names every column found is useless past a point (an HTML page read as
@@ -367,19 +374,52 @@ def _csv_source(
     default_keys, plan_keys = tuple(defaults), tuple(key for _, key, _, _ in plan)
     row_keys = default_keys + plan_keys
 
+    def read_rows(feed: ParsedFeed, chunk: CsvBatch, good: int, rows: list[Row]) -> int:
+        """The good rows of `chunk` appended to `rows`, every rule applied and every bad row
+        reported; returns the good-row count so far. The hot loop of a batch read row by row:
+        locals only, no per-row attribute writes."""
+        name = ""
+        for line, cells in chunk.numbered():
+            if len(cells) > header_width:
+                # An unquoted comma split a value: its parts would land in the wrong columns
+                # ($12,345.50 read as 12), so the row is refused whole. Extra cells that are
+                # all empty are fine, until some row proves the file was split: then
+                # `$1,500.00,` with an empty note is refused too.
+                reason = feed._extra_cells(line, cells, header_width, too_many)
+                if reason is not None:
+                    feed._reject(line, None, reason, good=good)
+                    continue
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+            row: Row = defaults.copy()
+            try:
+                # `name` outlives the loop: the except clause reports the field that failed.
+                for name, key, index, read_cell in plan:  # noqa: B007
+                    row[key] = read_cell(cells[index])
+                if check is not None:
+                    check(row)
+            except FieldError as err:
+                if not "".join(cells).strip():
+                    continue  # only whitespace: a blank line, not a record
+                feed._bad_field(line, name, err, row, key_columns, good=good)
+                continue
+            if numbered:
+                row["position"] = good
+            good += 1
+            rows.append(row)
+        return good
+
     def batches(feed: ParsedFeed, size: int, columns: tuple[str, ...] | None) -> Iterator:
         good = 0
         yielded = 0
-        rows: list[Row] = []  # the batch being read row by row
-        name = ""
+        rows: list[Row] = []  # the batch being read row by row (counted if reading stops)
         try:
             for chunk in csv_batches(table, size):
-                records = chunk.records
                 read = None
                 if by_columns:
-                    read = _read_columns(records, header_width, column_plan, watches)
+                    read = _read_columns(chunk.records, header_width, column_plan, watches)
                 if read is not None:
-                    count = len(records)
+                    count = len(chunk.records)
                     good += count
                     fixed = [[defaults[key]] * count for key in default_keys]
                     if columns is None:
@@ -390,36 +430,7 @@ def _csv_source(
                         out = [by_key[key] for key in columns]
                 else:
                     rows = []
-                    # The row loop: locals only, no per-row attribute writes.
-                    for line, cells in chunk.numbered():
-                        if len(cells) > header_width:
-                            # An unquoted comma split a value: its parts would land in the
-                            # wrong columns ($12,345.50 read as 12), so the row is refused
-                            # whole. Extra cells that are all empty are fine, until some row
-                            # proves the file was split: then `$1,500.00,` with an empty note
-                            # is refused too.
-                            reason = feed._extra_cells(line, cells, header_width, too_many)
-                            if reason is not None:
-                                feed._reject(line, None, reason, good=good)
-                                continue
-                        if len(cells) < width:
-                            cells.extend([""] * (width - len(cells)))
-                        row: Row = defaults.copy()
-                        try:
-                            # `name` outlives the loop: the except clause reports the field.
-                            for name, key, index, read_cell in plan:  # noqa: B007
-                                row[key] = read_cell(cells[index])
-                            if check is not None:
-                                check(row)
-                        except FieldError as err:
-                            if not "".join(cells).strip():
-                                continue  # only whitespace: a blank line, not a record
-                            feed._bad_field(line, name, err, row, key_columns, good=good)
-                            continue
-                        if numbered:
-                            row["position"] = good
-                        good += 1
-                        rows.append(row)
+                    good = read_rows(feed, chunk, good, rows)
                     count = len(rows)
                     out = rows if columns is None else [[r[k] for r in rows] for k in columns]
                     rows = []
