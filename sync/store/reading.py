@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sync.store.engine import BUSY_TIMEOUT_MS, HEAD_REVISION
-from sync.store.recovery import is_corruption, mark_suspect, suspect_marker
+from sync.store.recovery import is_corruption, mark_suspect, suspect_marker, truncated
 from sync.store.storage import DiskProblem
 
 if TYPE_CHECKING:
@@ -140,12 +140,8 @@ def _intact_and_current(conn: sqlite3.Connection, path: Path) -> bool:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "alembic_version" not in tables:
         return False
-    wal = Path(f"{path}-wal")
-    if not (wal.exists() and wal.stat().st_size > 0):
-        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
-        (page_count,) = conn.execute("PRAGMA page_count").fetchone()
-        if path.stat().st_size < page_size * page_count:
-            return False  # truncated: open_checked says so (and a repair moves it aside)
+    if truncated(conn, path):
+        return False  # open_checked says so (and a repair moves it aside)
     row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     return row is not None and row[0] == HEAD_REVISION
 

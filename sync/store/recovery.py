@@ -212,14 +212,15 @@ def _known_revisions(migrations_dir: Path) -> set[str]:
     return {rev.revision for rev in scripts.walk_revisions()}
 
 
-def _truncated(conn: Any, path: Path) -> str | None:
+def truncated(conn: sqlite3.Connection, path: Path) -> str | None:
     """A reason when the file is shorter than its page count says (only judged without a WAL:
-    pages may legitimately live in the WAL until the next checkpoint)."""
+    pages may legitimately live in the WAL until the next checkpoint). `conn` is the sqlite3
+    connection on `path` (under SQLAlchemy: `driver_connection`)."""
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return None
-    page_size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
-    page_count = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    (page_count,) = conn.execute("PRAGMA page_count").fetchone()
     size = path.stat().st_size
     if size < page_size * page_count:
         return f"the file is truncated: {size:,} bytes of the {page_size * page_count:,} it holds"
@@ -235,7 +236,7 @@ def diagnose(engine: Engine, path: Path, *, full_check: bool) -> Problem | None:
             tables = set(
                 conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").scalars()
             )
-            reason = _truncated(conn, path) if path.exists() else None
+            reason = truncated(conn.connection.driver_connection, path) if path.exists() else None
             if reason:
                 return Problem("corrupt", reason)
             if full_check:
