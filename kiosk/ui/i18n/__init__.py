@@ -85,7 +85,6 @@ def use_locale(locale: str, *, cache_dir: Path | None = None) -> Wording:
         app.removeTranslator(old)
         old.deleteLater()
     translators.clear()
-    _said.clear()
     QLocale.setDefault(QLocale(locale))
     try:
         catalog = compiled_catalog(locale, cache_dir)
@@ -103,7 +102,7 @@ def use_locale(locale: str, *, cache_dir: Path | None = None) -> Wording:
         f"Qt's {locale}",
         quiet=True,
     )
-    _said.clear()  # what was said before Qt's catalog was installed
+    _said.clear()  # what was said in the old language, or before the catalogs were installed
     _speech.locale = locale
     _speech.words = Wording(formats_for(locale), translate)
     log.info("screen language: %s", locale)
